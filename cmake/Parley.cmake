@@ -1,0 +1,49 @@
+# Build conventions shared by every Parley target.
+option(PARLEY_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+option(PARLEY_STATIC "Link executables fully static (Lambda bootstrap)" OFF)
+option(PARLEY_TESTS "Build tests" ON)
+
+add_library(parley_flags INTERFACE)
+target_compile_options(parley_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual -Werror)
+target_compile_definitions(parley_flags INTERFACE
+  BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+if(PARLEY_SANITIZE)
+  set(_san -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_compile_options(parley_flags INTERFACE ${_san})
+  target_compile_definitions(parley_flags INTERFACE _GLIBCXX_ASSERTIONS)
+  target_link_options(parley_flags INTERFACE ${_san})
+endif()
+if(PARLEY_STATIC)
+  target_link_options(parley_flags INTERFACE -static)
+endif()
+
+# parley_add_module(<name> DEPS <targets...>)
+# One static library per module from src/<dir>/*.cpp; public headers live in include/parley/<dir>/.
+function(parley_add_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_library(parley_${name} STATIC ${_sources})
+  add_library(parley::${name} ALIAS parley_${name})
+  target_include_directories(parley_${name}
+    PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(parley_${name} PUBLIC ${ARG_DEPS} PRIVATE parley_flags)
+endfunction()
+
+# parley_add_test(<name> DEPS <targets...>): one gtest binary from tests/<dir>/*_test.cpp.
+function(parley_add_test name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_executable(${name}_test ${_sources})
+  target_include_directories(${name}_test PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${name}_test PRIVATE ${ARG_DEPS} parley_testing GTest::gtest GTest::gmock
+    GTest::gtest_main parley_flags)
+  gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# spdlog and fmt header-only everywhere: Debian ships them only as shared libraries, and the
+# Lambda bootstrap links fully static.
+add_library(parley_spdlog INTERFACE)
+target_compile_definitions(parley_spdlog INTERFACE SPDLOG_FMT_EXTERNAL FMT_HEADER_ONLY)
+target_link_libraries(parley_spdlog INTERFACE Threads::Threads)

@@ -1,0 +1,13 @@
+#include "commands.hpp"
+
+namespace parley::cli {
+namespace {
+int exit_code = 0;
+}  // namespace
+
+void registerCommands(CLI::App& app) { (void)app; }
+
+int exitCode() { return exit_code; }
+void setExitCode(int code) { exit_code = code; }
+
+}  // namespace parley::cli

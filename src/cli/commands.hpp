@@ -1,0 +1,13 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace parley::cli {
+
+// Adds every subcommand to `app`; each lives in its own file.
+void registerCommands(CLI::App& app);
+// The exit code the subcommand that ran asked for.
+int exitCode();
+void setExitCode(int code);
+
+}  // namespace parley::cli
