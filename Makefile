@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 CONFIG ?= config/local.json
 
-.PHONY: deps build debug test run watch bench format clean
+.PHONY: deps build test run watch bench format clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -31,3 +31,6 @@ format:
 
 clean:
 	rm -rf build dist
+
+watch: build $(CONFIG)
+	CONFIG=$(CONFIG) tools/watch.sh
