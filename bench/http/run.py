@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Load benchmark of `POST /skill` against a fixed-reply nginx baseline, in one run.
+
+Measures requests/s and p50/p99 latency with wrk (linked LaunchRequest: a real storage lookup per
+request), idle and loaded RSS, and cold start (exec to first answered request). Prints a Markdown
+table and the ratio to the baseline.
+
+Usage: bench/http/run.py [--duration 10] [--connections 32] [--threads 1] [--requests N]
+       [--storage sqlite|dynamodb] [--skill build/release/bin/skill]
+"""
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests/fixtures/alexa/launch-linked.json"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid):
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def post(url, body, timeout=2.0):
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, response.read()
+
+
+def wait_until_answering(url, body, deadline_s=10.0):
+    start = time.monotonic()
+    while time.monotonic() - start < deadline_s:
+        try:
+            post(url, body, timeout=0.5)
+            return time.monotonic() - start
+        except OSError:
+            time.sleep(0.0005)
+    raise RuntimeError(f"{url} did not answer within {deadline_s}s")
+
+
+def wrk(url, body, args, workdir):
+    script = workdir / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body.decode())}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n')
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "-s", str(script),
+               url]
+    command += ["-d", f"{args.duration}s"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(p):
+        match = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", output)
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {"rps": rps, "p50": percentile(50), "p99": percentile(99),
+            "non2xx": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def start_nginx(workdir, port, body_size):
+    (workdir / "nginx").mkdir()
+    conf = workdir / "nginx/nginx.conf"
+    conf.write_text(f"""
+worker_processes 1;
+daemon off;
+pid {workdir}/nginx/nginx.pid;
+error_log {workdir}/nginx/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {workdir}/nginx;
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ default_type application/json; return 200 '{"x" * body_size}'; }}
+  }}
+}}
+""")
+    return subprocess.Popen(["nginx", "-c", str(conf), "-p", str(workdir / "nginx")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def skill_env(config):
+    env = dict(os.environ)
+    env["SKILL_CONFIG"] = str(config)
+    return env
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--storage", default="sqlite", choices=["sqlite", "dynamodb"])
+    parser.add_argument("--dynamodb-endpoint", default="")
+    parser.add_argument("--skill", default=str(ROOT / "build/release/bin/skill"))
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
+            sys.exit(f"{tool} is missing: run scripts/install-deps.sh bench")
+
+    body = FIXTURE.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = pathlib.Path(tmp)
+        port = free_port()
+        config = json.loads((ROOT / "config/test.json").read_text())
+        config["server"] = {**config.get("server", {}), "host": "127.0.0.1", "port": port}
+        config.setdefault("log", {})["level"] = "warn"
+        if args.storage == "sqlite":
+            config["storage"] = {"type": "sqlite", "path": str(workdir / "bench.db")}
+        else:
+            config["storage"] = {"type": "dynamodb", "endpoint": args.dynamodb_endpoint,
+                                 "region": "us-east-1", "tablePrefix": "bench-"}
+        config_path = workdir / "config.json"
+        config_path.write_text(json.dumps(config))
+        env = skill_env(config_path)
+        if args.storage == "dynamodb":
+            subprocess.run([args.skill, "db", "create-tables"], env=env, check=True)
+        token = subprocess.run(
+            [args.skill, "tokens", "issue", "--user",
+             subprocess.run([args.skill, "users", "add", "--email", "ada@example.com"], env=env,
+                            check=True, capture_output=True, text=True).stdout.strip()],
+            env=env, check=True, capture_output=True, text=True).stdout.strip()
+        request = json.loads(body)
+        for user in (request["session"]["user"], request["context"]["System"]["user"]):
+            user["accessToken"] = token
+        body = json.dumps(request).encode()
+
+        url = f"http://127.0.0.1:{port}/skill"
+        started = time.monotonic()
+        server = subprocess.Popen([args.skill, "serve"], env=env)
+        try:
+            wait_until_answering(url, body)
+            cold_start_ms = (time.monotonic() - started) * 1000.0
+            status, reply = post(url, body)
+            assert status == 200 and b"Welcome ada@example.com" in reply, reply
+            idle_rss = rss_kib(server.pid)
+            result = wrk(url, body, args, workdir)
+            loaded_rss = rss_kib(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+        nginx_port = free_port()
+        nginx = start_nginx(workdir, nginx_port, len(reply))
+        try:
+            wait_until_answering(f"http://127.0.0.1:{nginx_port}/", body)
+            baseline = wrk(f"http://127.0.0.1:{nginx_port}/", body, args, workdir)
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+
+    ratio = result["rps"] / baseline["rps"]
+    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, storage={args.storage}")
+    print("| server | req/s | p50 ms | p99 ms | idle RSS MiB | loaded RSS MiB | cold start ms |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| parley POST /skill | {result['rps']:.0f} | {result['p50']:.3f} | {result['p99']:.3f} "
+          f"| {idle_rss / 1024:.1f} | {loaded_rss / 1024:.1f} | {cold_start_ms:.1f} |")
+    print(f"| nginx fixed reply ({len(reply)} B) | {baseline['rps']:.0f} | {baseline['p50']:.3f} "
+          f"| {baseline['p99']:.3f} | | | |")
+    print(f"ratio parley/nginx: {ratio:.2f}")
+    if result["non2xx"] or result["socket_errors"]:
+        print(f"errors: non-2xx {result['non2xx']}, sockets {result['socket_errors']}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
