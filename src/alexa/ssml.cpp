@@ -396,35 +396,25 @@ std::string escapeSsmlText(std::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   for (std::size_t pos = 0; pos < text.size();) {
     const auto decoded = utf8::decode(text, pos);
-    if (!decoded.valid || (decoded.code_point >= 0x80 && !utf8::isXmlChar(decoded.code_point))) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      pos += decoded.length;
-      continue;
-    }
-    const char c = text[pos];
-    switch (decoded.code_point < 0x80 && !utf8::isXmlChar(decoded.code_point) ? '\0' : c) {
-      case '\0':
-        out.push_back(' ');
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.append(text.substr(pos, decoded.length));
-    }
+    const auto piece = text.substr(pos, decoded.length);
     pos += decoded.length;
+    if (!decoded.valid) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+    } else if (!utf8::isXmlChar(decoded.code_point)) {
+      out += decoded.code_point < 0x80 ? " " : "\xEF\xBF\xBD";
+    } else if (piece == "&") {
+      out += "&amp;";
+    } else if (piece == "<") {
+      out += "&lt;";
+    } else if (piece == ">") {
+      out += "&gt;";
+    } else if (piece == "\"") {
+      out += "&quot;";
+    } else if (piece == "'") {
+      out += "&apos;";
+    } else {
+      out += piece;
+    }
   }
   return out;
 }
