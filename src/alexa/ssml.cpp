@@ -213,8 +213,9 @@ class Validator {
 
   // At '&': a predefined or numeric character reference; appends the character to `out`.
   bool reference(std::string* out) {
-    const auto end = text_.find(';', pos_);
-    if (end == std::string_view::npos || end - pos_ > 12) return false;
+    // References are short; bounding the search keeps a run of bare '&' linear.
+    const auto end = text_.substr(0, pos_ + 12).find(';', pos_);
+    if (end == std::string_view::npos) return false;
     const auto body = text_.substr(pos_ + 1, end - pos_ - 1);
     pos_ = end + 1;
     static constexpr std::pair<std::string_view, char> kNamed[] = {

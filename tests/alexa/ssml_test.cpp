@@ -22,7 +22,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         "<speak>Hello</speak>", "<speak></speak>", "<speak/>", "  <speak>padded</speak>\n",
         "<speak>Tom &amp; Jerry &lt;3 &gt; &quot;q&quot; &apos;a&apos; &#169; &#xA9;</speak>",
-        "<speak>a > b is fine in text</speak>", "<speak>caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80</speak>",
+        "<speak>a > b is fine in text</speak>",
+        "<speak>caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80</speak>",
         "<speak><p>One.</p><p><s>Two</s><s>three</s></p></speak>",
         "<speak>Wait<break/>now<break strength=\"x-strong\"/><break time=\"3s\"/>"
         "<break time='250ms'></break><break time=\"1.5s\" /></speak>",
@@ -37,7 +38,8 @@ INSTANTIATE_TEST_SUITE_P(
         "<phoneme ph=\"pI&quot;kA:n\">pecan</phoneme></speak>",
         "<speak><sub alias=\"aluminium\">Al</sub><w role=\"amazon:VBD\">read</w></speak>",
         "<speak><audio src=\"https://example.com/a.mp3\"/>"
-        "<audio src=\"soundbank://soundlibrary/animals/amzn_sfx_dog_med_bark_1x_01\"></audio></speak>",
+        "<audio "
+        "src=\"soundbank://soundlibrary/animals/amzn_sfx_dog_med_bark_1x_01\"></audio></speak>",
         "<speak><amazon:effect name=\"whispered\">secret</amazon:effect>"
         "<amazon:emotion name=\"excited\" intensity=\"high\">yay</amazon:emotion>"
         "<amazon:domain name=\"news\">headline</amazon:domain></speak>",
@@ -92,8 +94,7 @@ INSTANTIATE_TEST_SUITE_P(
         Rejected{"<speak>x</speak", Error::kSsmlMalformed},
         Rejected{"<speak>x<", Error::kSsmlMalformed},
         // Root.
-        Rejected{"", Error::kSsmlNotSpeakRoot},
-        Rejected{"   ", Error::kSsmlNotSpeakRoot},
+        Rejected{"", Error::kSsmlNotSpeakRoot}, Rejected{"   ", Error::kSsmlNotSpeakRoot},
         Rejected{"Hello there", Error::kSsmlNotSpeakRoot},
         Rejected{"Hello <speak>x</speak>", Error::kSsmlNotSpeakRoot},
         Rejected{"<p>x</p>", Error::kSsmlNotSpeakRoot},
@@ -160,8 +161,8 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(ValidateSsml, LimitsComeFromOptions) {
   constexpr std::string_view kLongBreak = "<speak><break time=\"20s\"/></speak>";
   EXPECT_EQ(validateSsml(kLongBreak).error(), Error::kSsmlLimitExceeded);
-  EXPECT_TRUE(validateSsml(kLongBreak, {.max_break = std::chrono::seconds(30),
-                                        .max_audio_clips = 5}));
+  EXPECT_TRUE(
+      validateSsml(kLongBreak, {.max_break = std::chrono::seconds(30), .max_audio_clips = 5}));
   constexpr std::string_view kTwoClips =
       "<speak><audio src=\"https://a.b/1.mp3\"/><audio src=\"https://a.b/2.mp3\"/></speak>";
   EXPECT_EQ(validateSsml(kTwoClips, {.max_break = std::chrono::seconds(10), .max_audio_clips = 1})
@@ -191,7 +192,9 @@ TEST(EscapeSsmlText, EscapesTheFiveXmlCharacters) {
 
 TEST(EscapeSsmlText, KeepsUtf8AndReplacesWhatXmlCannotHold) {
   EXPECT_EQ(escapeSsmlText("caf\xc3\xa9 \xf0\x9f\x98\x80"), "caf\xc3\xa9 \xf0\x9f\x98\x80");
-  EXPECT_EQ(escapeSsmlText("a\x01" "b\tc\n"), "a b\tc\n");
+  EXPECT_EQ(escapeSsmlText("a\x01"
+                           "b\tc\n"),
+            "a b\tc\n");
   EXPECT_EQ(escapeSsmlText(std::string_view("nul\0!", 5)), "nul !");
   EXPECT_EQ(escapeSsmlText("bad \xc3\x28"), "bad \xef\xbf\xbd(");
   EXPECT_EQ(escapeSsmlText("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // surrogate
