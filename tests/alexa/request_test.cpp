@@ -67,6 +67,8 @@ TEST(LaunchLinkedFixture, ReadsCommonSessionAndContextFields) {
   EXPECT_TRUE(device->supports("AudioPlayer"));
   EXPECT_FALSE(device->supports("VideoApp"));
   EXPECT_EQ(device->supportedInterfaces(), std::vector<std::string_view>{"AudioPlayer"});
+  EXPECT_TRUE(envelope.supportsInterface("AudioPlayer"));
+  EXPECT_FALSE(envelope.supportsInterface("Alexa.Presentation.APL"));
 
   auto player = envelope.audioPlayer();
   ASSERT_TRUE(player);
@@ -165,6 +167,7 @@ TEST(SkillEventFixtures, HaveNoSessionAndReadBody) {
   EXPECT_EQ(linked.userId(), kLinkedUser);
   EXPECT_EQ(linked.applicationId(), kSkillId);
   EXPECT_FALSE(linked.system().device());
+  EXPECT_FALSE(linked.supportsInterface("AudioPlayer"));
   EXPECT_FALSE(linked.system().apiAccessToken());
 
   auto enabled = parseFixture("skill-event-skill-enabled.json");
