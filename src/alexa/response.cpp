@@ -1,0 +1,414 @@
+#include "parley/alexa/response.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <utility>
+
+#include "parley/alexa/error.hpp"
+#include "utf8.hpp"
+
+namespace parley::alexa {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kSpeakOpen = "<speak>";
+constexpr std::string_view kSpeakClose = "</speak>";
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+// The SDKs accept speech with or without its <speak> wrapper and always send exactly one.
+std::string_view stripSpeak(std::string_view ssml) {
+  const auto trimmed = trim(ssml);
+  if (trimmed.size() >= kSpeakOpen.size() + kSpeakClose.size() && trimmed.starts_with(kSpeakOpen) &&
+      trimmed.ends_with(kSpeakClose)) {
+    return trimmed.substr(kSpeakOpen.size(),
+                          trimmed.size() - kSpeakOpen.size() - kSpeakClose.size());
+  }
+  return ssml;
+}
+
+bool isReferenceAt(std::string_view text, std::size_t amp) {
+  const auto end = text.find(';', amp);
+  if (end == std::string_view::npos || end - amp > 12) return false;
+  const auto body = text.substr(amp + 1, end - amp - 1);
+  if (body == "amp" || body == "lt" || body == "gt" || body == "quot" || body == "apos") {
+    return true;
+  }
+  if (body.size() < 2 || body[0] != '#') return false;
+  const bool hex = body[1] == 'x';
+  const auto digits = body.substr(hex ? 2 : 1);
+  if (digits.empty()) return false;
+  for (char c : digits) {
+    const bool digit = c >= '0' && c <= '9';
+    const bool hex_letter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!digit && !(hex && hex_letter)) return false;
+  }
+  return true;
+}
+
+// Voxa escapes '&' in statements so view text may say "Tom & Jerry"; unlike Voxa, an existing
+// entity ("&amp;", "&#39;") is left alone instead of being escaped twice.
+std::string escapeBareAmpersands(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '&' && !isReferenceAt(text, i)) {
+      out += "&amp;";
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+std::string wrap(std::string_view content) {
+  std::string out;
+  out.reserve(content.size() + kSpeakOpen.size() + kSpeakClose.size());
+  out.append(kSpeakOpen).append(content).append(kSpeakClose);
+  return out;
+}
+
+json::string_view jsonView(std::string_view text) { return {text.data(), text.size()}; }
+
+json::object dialogDirective(std::string_view type, std::optional<json::object> updated_intent) {
+  json::object directive{{"type", jsonView(type)}};
+  if (updated_intent) directive["updatedIntent"] = std::move(*updated_intent);
+  return directive;
+}
+
+std::string_view playBehaviorName(PlayBehavior behavior) {
+  switch (behavior) {
+    case PlayBehavior::kEnqueue:
+      return "ENQUEUE";
+    case PlayBehavior::kReplaceEnqueued:
+      return "REPLACE_ENQUEUED";
+    case PlayBehavior::kReplaceAll:
+      break;
+  }
+  return "REPLACE_ALL";
+}
+
+std::string_view clampCanFulfill(std::string_view value, bool allow_maybe) {
+  if (value == "YES") return "YES";
+  if (allow_maybe && value == "MAYBE") return "MAYBE";
+  return "NO";
+}
+
+std::optional<std::string_view> stringAt(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(jsonView(key));
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  return std::string_view(value->get_string().data(), value->get_string().size());
+}
+
+// Total characters of every string in a card; also checks each image URL.
+boost::system::result<std::size_t> cardChars(const json::value& value, const ResponseLimits& limits,
+                                             bool image) {
+  std::size_t total = 0;
+  if (const auto* text = value.if_string()) {
+    total = utf8::length({text->data(), text->size()});
+    if (image && total > limits.max_image_url_chars) return Error::kImageUrlTooLong;
+  } else if (const auto* object = value.if_object()) {
+    for (const auto& entry : *object) {
+      auto chars = cardChars(entry.value(), limits, image || entry.key() == "image");
+      if (!chars) return chars.error();
+      total += *chars;
+    }
+  } else if (const auto* array = value.if_array()) {
+    for (const auto& entry : *array) {
+      auto chars = cardChars(entry, limits, image);
+      if (!chars) return chars.error();
+      total += *chars;
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+ResponseBuilder& ResponseBuilder::speak(std::string_view ssml) {
+  speech_ = Speech{.ssml = true, .content = std::string(stripSpeak(ssml))};
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::speakPlainText(std::string_view text) {
+  speech_ = Speech{.ssml = false, .content = std::string(text)};
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::reprompt(std::string_view ssml) {
+  reprompt_ = Speech{.ssml = true, .content = std::string(stripSpeak(ssml))};
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::repromptPlainText(std::string_view text) {
+  reprompt_ = Speech{.ssml = false, .content = std::string(text)};
+  return *this;
+}
+
+namespace {
+
+boost::system::result<std::string> joinStatement(const std::optional<std::string>& existing,
+                                                 std::string_view statement) {
+  std::string joined = existing.value_or("");
+  const auto piece = escapeBareAmpersands(stripSpeak(statement));
+  if (!joined.empty() && !piece.empty()) joined.push_back('\n');
+  joined += piece;
+  if (auto valid = validateSsml(wrap(joined)); !valid) return valid.error();
+  return joined;
+}
+
+std::optional<std::string> ssmlContent(const std::optional<std::string>& content, bool ssml) {
+  if (!content || ssml) return content;
+  return escapeSsmlText(*content);
+}
+
+}  // namespace
+
+boost::system::result<void> ResponseBuilder::addStatement(std::string_view ssml) {
+  auto joined =
+      joinStatement(speech_ ? ssmlContent(speech_->content, speech_->ssml) : std::nullopt, ssml);
+  if (!joined) return joined.error();
+  speech_ = Speech{.ssml = true, .content = std::move(*joined)};
+  if (!should_end_session_) should_end_session_ = false;
+  return {};
+}
+
+boost::system::result<void> ResponseBuilder::addReprompt(std::string_view ssml) {
+  auto joined = joinStatement(
+      reprompt_ ? ssmlContent(reprompt_->content, reprompt_->ssml) : std::nullopt, ssml);
+  if (!joined) return joined.error();
+  reprompt_ = Speech{.ssml = true, .content = std::move(*joined)};
+  return {};
+}
+
+ResponseBuilder& ResponseBuilder::simpleCard(std::string_view title, std::string_view content) {
+  return card({{"type", "Simple"}, {"title", jsonView(title)}, {"content", jsonView(content)}});
+}
+
+ResponseBuilder& ResponseBuilder::standardCard(std::string_view title, std::string_view text,
+                                               std::string_view small_image_url,
+                                               std::string_view large_image_url) {
+  json::object standard{{"type", "Standard"}, {"title", jsonView(title)}, {"text", jsonView(text)}};
+  if (!small_image_url.empty() || !large_image_url.empty()) {
+    json::object image;
+    if (!small_image_url.empty()) image["smallImageUrl"] = jsonView(small_image_url);
+    if (!large_image_url.empty()) image["largeImageUrl"] = jsonView(large_image_url);
+    standard["image"] = std::move(image);
+  }
+  return card(std::move(standard));
+}
+
+ResponseBuilder& ResponseBuilder::linkAccountCard() { return card({{"type", "LinkAccount"}}); }
+
+ResponseBuilder& ResponseBuilder::askForPermissionsConsentCard(
+    const std::vector<std::string>& permissions) {
+  json::array scopes;
+  for (const auto& permission : permissions) scopes.emplace_back(permission);
+  return card({{"type", "AskForPermissionsConsent"}, {"permissions", std::move(scopes)}});
+}
+
+ResponseBuilder& ResponseBuilder::card(json::object card) {
+  card_ = std::move(card);
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::delegateDialog(std::optional<json::object> updated_intent) {
+  return addDirective(dialogDirective("Dialog.Delegate", std::move(updated_intent)));
+}
+
+ResponseBuilder& ResponseBuilder::elicitSlot(std::string_view slot,
+                                             std::optional<json::object> updated_intent) {
+  json::object directive{{"type", "Dialog.ElicitSlot"}, {"slotToElicit", jsonView(slot)}};
+  if (updated_intent) directive["updatedIntent"] = std::move(*updated_intent);
+  return addDirective(std::move(directive));
+}
+
+ResponseBuilder& ResponseBuilder::confirmSlot(std::string_view slot,
+                                              std::optional<json::object> updated_intent) {
+  json::object directive{{"type", "Dialog.ConfirmSlot"}, {"slotToConfirm", jsonView(slot)}};
+  if (updated_intent) directive["updatedIntent"] = std::move(*updated_intent);
+  return addDirective(std::move(directive));
+}
+
+ResponseBuilder& ResponseBuilder::confirmIntent(std::optional<json::object> updated_intent) {
+  return addDirective(dialogDirective("Dialog.ConfirmIntent", std::move(updated_intent)));
+}
+
+ResponseBuilder& ResponseBuilder::playAudio(const AudioPlay& play) {
+  json::object stream{{"token", play.token},
+                      {"url", play.url},
+                      {"offsetInMilliseconds", play.offset_in_milliseconds}};
+  if (play.expected_previous_token) stream["expectedPreviousToken"] = *play.expected_previous_token;
+  json::object audio_item{{"stream", std::move(stream)}};
+  if (play.metadata) audio_item["metadata"] = *play.metadata;
+  return addDirective({{"type", "AudioPlayer.Play"},
+                       {"playBehavior", jsonView(playBehaviorName(play.behavior))},
+                       {"audioItem", std::move(audio_item)}});
+}
+
+ResponseBuilder& ResponseBuilder::stopAudio() {
+  return addDirective({{"type", "AudioPlayer.Stop"}});
+}
+
+ResponseBuilder& ResponseBuilder::clearAudioQueue(ClearBehavior behavior) {
+  return addDirective(
+      {{"type", "AudioPlayer.ClearQueue"},
+       {"clearBehavior", behavior == ClearBehavior::kClearAll ? "CLEAR_ALL" : "CLEAR_ENQUEUED"}});
+}
+
+ResponseBuilder& ResponseBuilder::renderAplDocument(const AplDocument& apl) {
+  json::object directive{{"type", "Alexa.Presentation.APL.RenderDocument"},
+                         {"token", apl.token},
+                         {"document", apl.document}};
+  if (!apl.datasources.empty()) directive["datasources"] = apl.datasources;
+  return addDirective(std::move(directive));
+}
+
+ResponseBuilder& ResponseBuilder::launchVideo(const VideoItem& video) {
+  json::object item{{"source", video.source}};
+  if (video.title || video.subtitle) {
+    json::object metadata;
+    if (video.title) metadata["title"] = *video.title;
+    if (video.subtitle) metadata["subtitle"] = *video.subtitle;
+    item["metadata"] = std::move(metadata);
+  }
+  return addDirective({{"type", "VideoApp.Launch"}, {"videoItem", std::move(item)}});
+}
+
+ResponseBuilder& ResponseBuilder::addDirective(json::object directive) {
+  directives_.emplace_back(std::move(directive));
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::terminate() { return setShouldEndSession(true); }
+ResponseBuilder& ResponseBuilder::yield() { return setShouldEndSession(false); }
+ResponseBuilder& ResponseBuilder::setShouldEndSession(std::optional<bool> value) {
+  should_end_session_ = value;
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::fulfillIntent(std::string_view can_fulfill) {
+  speech_.reset();
+  reprompt_.reset();
+  card_.reset();
+  if (!can_fulfill_) can_fulfill_.emplace();
+  (*can_fulfill_)["canFulfill"] = jsonView(clampCanFulfill(can_fulfill, true));
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::fulfillSlot(std::string_view slot,
+                                              std::string_view can_understand,
+                                              std::string_view can_fulfill) {
+  if (!can_fulfill_) can_fulfill_ = json::object{{"canFulfill", "NO"}};
+  auto& slots = (*can_fulfill_)["slots"];
+  if (!slots.is_object()) slots = json::object{};
+  slots.get_object()[jsonView(slot)] =
+      json::object{{"canUnderstand", jsonView(clampCanFulfill(can_understand, true))},
+                   {"canFulfill", jsonView(clampCanFulfill(can_fulfill, false))}};
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::setSessionAttributes(json::object attributes) {
+  session_attributes_ = std::move(attributes);
+  return *this;
+}
+
+ResponseBuilder& ResponseBuilder::clear() {
+  speech_.reset();
+  reprompt_.reset();
+  card_.reset();
+  directives_.clear();
+  should_end_session_.reset();
+  can_fulfill_.reset();
+  return *this;
+}
+
+bool ResponseBuilder::hasDirective(std::string_view type) const {
+  if (card_ && type == "card") return true;
+  for (const auto& directive : directives_) {
+    const auto* object = directive.if_object();
+    if (object != nullptr && stringAt(*object, "type") == type) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> ResponseBuilder::speech() const {
+  if (!speech_) return std::nullopt;
+  return speech_->ssml ? wrap(speech_->content) : speech_->content;
+}
+
+std::optional<std::string> ResponseBuilder::repromptSpeech() const {
+  if (!reprompt_) return std::nullopt;
+  return reprompt_->ssml ? wrap(reprompt_->content) : reprompt_->content;
+}
+
+namespace {
+
+json::object outputSpeech(bool ssml, const std::string& content) {
+  if (ssml) return {{"type", "SSML"}, {"ssml", wrap(content)}};
+  return {{"type", "PlainText"}, {"text", content}};
+}
+
+}  // namespace
+
+json::object ResponseBuilder::toJson() const {
+  json::object response;
+  if (speech_) response["outputSpeech"] = outputSpeech(speech_->ssml, speech_->content);
+  if (card_) response["card"] = *card_;
+  if (reprompt_) {
+    response["reprompt"] =
+        json::object{{"outputSpeech", outputSpeech(reprompt_->ssml, reprompt_->content)}};
+  }
+  // Alexa rejects shouldEndSession next to these directives (spec §3.3, §6.9).
+  const bool session_flag_forbidden =
+      hasDirective("VideoApp.Launch") || hasDirective("GameEngine.StartInputHandler");
+  if (should_end_session_ && !session_flag_forbidden) {
+    response["shouldEndSession"] = *should_end_session_;
+  }
+  if (!directives_.empty()) response["directives"] = directives_;
+  if (can_fulfill_) response["canFulfillIntent"] = *can_fulfill_;
+  return {{"version", "1.0"},
+          {"response", std::move(response)},
+          {"sessionAttributes", session_attributes_}};
+}
+
+boost::system::result<std::string> ResponseBuilder::serialize(const ResponseLimits& limits) const {
+  for (const auto* speech : {&speech_, &reprompt_}) {
+    if (!*speech) continue;
+    const auto text = (*speech)->ssml ? wrap((*speech)->content) : (*speech)->content;
+    if ((*speech)->ssml) {
+      if (auto valid = validateSsml(text, limits.ssml); !valid) return valid.error();
+    }
+    if (utf8::length(text) > limits.max_speech_chars) return Error::kSpeechTooLong;
+  }
+  if (card_) {
+    auto chars = cardChars(*card_, limits, false);
+    if (!chars) return chars.error();
+    if (*chars > limits.max_card_chars) return Error::kCardTooLong;
+  }
+  for (const auto& directive : directives_) {
+    const auto* object = directive.if_object();
+    if (object == nullptr || stringAt(*object, "type") != "AudioPlayer.Play") continue;
+    const auto* item = object->if_contains("audioItem");
+    const auto* stream =
+        item != nullptr && item->is_object() ? item->get_object().if_contains("stream") : nullptr;
+    if (stream == nullptr || !stream->is_object()) continue;
+    const auto token = stringAt(stream->get_object(), "token").value_or("");
+    const auto url = stringAt(stream->get_object(), "url").value_or("");
+    if (utf8::length(token) > limits.max_audio_token_chars ||
+        utf8::length(url) > limits.max_audio_url_chars) {
+      return Error::kAudioStreamTooLong;
+    }
+  }
+  auto body = json::serialize(toJson());
+  if (body.size() > limits.max_response_bytes) return Error::kResponseTooLarge;
+  return body;
+}
+
+}  // namespace parley::alexa
