@@ -8,7 +8,7 @@
 
 #include "parley/statemachine/engine.hpp"
 
-namespace parley::statemachine::testing {
+namespace parley::statemachine::test {
 
 struct RequestSpec {
   std::string type{"IntentRequest"};
@@ -88,4 +88,4 @@ inline views::Catalog catalog(const char* json) {
 
 constexpr const char* kErrorSpeech = "<speak>An unrecoverable error occurred.</speak>";
 
-}  // namespace parley::statemachine::testing
+}  // namespace parley::statemachine::test

@@ -7,7 +7,7 @@
 namespace parley::statemachine {
 namespace {
 
-using namespace testing;  // NOLINT(google-build-using-namespace): request helpers
+using namespace test;  // NOLINT(google-build-using-namespace): request helpers
 
 struct Empty {};
 void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const Empty&) {
