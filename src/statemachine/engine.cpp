@@ -1,8 +1,7 @@
 #include "parley/statemachine/engine.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <mutex>
 
 #include "parley/core/log.hpp"
@@ -113,8 +112,8 @@ Engine::Engine(views::Catalog views, Options options, ContextFactory factory)
 Engine::~Engine() = default;
 
 void Engine::onState(std::string name, StateHandler handler, std::vector<std::string> intents) {
-  controllers_.push_back(
-      Controller{.name = std::move(name), .intents = std::move(intents), .handler = std::move(handler)});
+  controllers_.push_back(Controller{
+      .name = std::move(name), .intents = std::move(intents), .handler = std::move(handler)});
 }
 
 void Engine::onState(std::string name, Transition transition, std::vector<std::string> intents) {
@@ -277,7 +276,8 @@ void Engine::runOther(Context& context) const {
     const auto& fulfill = options_.default_fulfill_intents;
     if (intent && std::find(fulfill.begin(), fulfill.end(), intent->name()) != fulfill.end()) {
       context.reply().fulfillIntent("YES");
-      for (const auto& slot : intent->slots()) context.reply().fulfillSlot(slot.name(), "YES", "YES");
+      for (const auto& slot : intent->slots())
+        context.reply().fulfillSlot(slot.name(), "YES", "YES");
     } else {
       context.reply().fulfillIntent("NO");
     }
@@ -354,8 +354,8 @@ Transition Engine::runStateMachine(Context& context) const {
     applyView(context, transition);
     for (const auto& hook : after_state_changed_) hook(context, transition);
     if (transition.to.empty()) transition.to = explicit_yield ? kEntryState : kDieState;
-    const Flow flow = transition.flow.value_or(transition.to == kDieState ? Flow::Terminate
-                                                                          : Flow::Continue);
+    const Flow flow =
+        transition.flow.value_or(transition.to == kDieState ? Flow::Terminate : Flow::Continue);
     if (flow == Flow::Terminate || transition.to == kDieState) {
       context.reply().terminate();
       transition.flow = Flow::Terminate;

@@ -1,8 +1,7 @@
 #include "parley/views/catalog.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -80,8 +79,8 @@ void Catalog::add(std::string_view locale, boost::json::object views) {
     it->views = std::move(views);
     return;
   }
-  locales_.push_back(Locale{.name = std::string(locale), .lower = std::move(key),
-                            .views = std::move(views)});
+  locales_.push_back(
+      Locale{.name = std::string(locale), .lower = std::move(key), .views = std::move(views)});
 }
 
 void Catalog::addJson(std::string_view locale, std::string_view json, std::string_view origin) {

@@ -6,12 +6,8 @@
 namespace parley::views {
 namespace {
 
-bool isNameStart(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-bool isNameChar(char c) {
-  return isNameStart(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
-}
+bool isNameStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool isNameChar(char c) { return isNameStart(c) || (c >= '0' && c <= '9') || c == '.' || c == '-'; }
 
 // The length of the name of a token starting at text[0] == '{' (0 when it is not a token).
 std::size_t tokenName(std::string_view text) {
@@ -78,7 +74,8 @@ boost::json::value renderTree(const boost::json::value& value, const VariableLoo
 }  // namespace
 
 void forEachVariable(std::string_view text, const std::function<void(std::string_view)>& visit) {
-  scan(text, [](std::string_view) {}, visit);
+  scan(
+      text, [](std::string_view) {}, visit);
 }
 
 std::string renderText(std::string_view text, const VariableLookup& variables) {
@@ -119,7 +116,8 @@ Rendered render(const boost::json::value& view, std::string_view path,
   }
   if (const auto* card = part("card")) {
     if (!card->is_object()) wrongType(path, "card", "an object");
-    out.card = renderTree(*card, variables).as_object();
+    auto rendered = renderTree(*card, variables);
+    out.card = std::move(rendered.as_object());
   }
   if (const auto* directives = part("directives")) {
     const auto* list = directives->if_array();

@@ -1,13 +1,13 @@
+#include "sample_skill.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <set>
 
 #include "fakes/log_capture.hpp"
 #include "fakes/memory_user_store.hpp"
-#include "sample_skill.hpp"
 #include "support/fixtures.hpp"
 
 namespace parley::app {
@@ -80,7 +80,8 @@ TEST_F(SampleSkill, LaunchWithoutTokenSendsLinkAccountCardAndEnds) {
   EXPECT_EQ(response, boost::json::parse(std::string(R"({
     "version": "1.0",
     "response": {
-      "outputSpeech": {"type": "SSML", "ssml": ")") + kNotLinkedSpeech + R"("},
+      "outputSpeech": {"type": "SSML", "ssml": ")") +
+                                         kNotLinkedSpeech + R"("},
       "card": {"type": "LinkAccount"},
       "shouldEndSession": true
     },
@@ -218,8 +219,8 @@ TEST(SampleSkillViews, ViewWithUnknownVariableStopsStartup) {
 TEST(InteractionModel, DeclaresExactlyTheIntentsTheSkillHandles) {
   fakes::MemoryUserStore users;
   const auto engine = makeSampleSkill(users, {.views = sourceDir() / "app/views"});
-  const auto model = boost::json::parse(parley::testing::readFile(
-      sourceDir() / "skill-package/interactionModels/custom/en-US.json"));
+  const auto model = boost::json::parse(
+      parley::testing::readFile(sourceDir() / "skill-package/interactionModels/custom/en-US.json"));
   const auto& language = model.at("interactionModel").at("languageModel");
   const auto& invocation = language.at("invocationName").as_string();
   EXPECT_NE(std::string_view(invocation).find(' '), std::string_view::npos);

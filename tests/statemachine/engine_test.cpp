@@ -59,8 +59,8 @@ TEST(Model, IsSavedInSessionAttributesAndRestoredNextTurn) {
   const auto first = run(*engine, intent("CountIntent"));
   EXPECT_EQ(first.at("sessionAttributes").at("model"),
             (boost::json::object{{"count", 1}, {"name", ""}}));
-  const auto second = run(
-      *engine, intent("CountIntent", false, first.at("sessionAttributes").as_object()));
+  const auto second =
+      run(*engine, intent("CountIntent", false, first.at("sessionAttributes").as_object()));
   EXPECT_EQ(speech(second), "<speak>Count 2 for .</speak>");
   EXPECT_EQ(second.at("sessionAttributes").at("model").at("count"), 2);
 }
@@ -161,20 +161,18 @@ TEST(Hooks, RunInVoxaOrder) {
     calls.push_back("next in " + e.state());
     return {.reply = "Bye"};
   });
-  skill.onAfterStateChanged(
-      [&](E&, Transition& next) { calls.push_back("after:" + next.reply); });
+  skill.onAfterStateChanged([&](E&, Transition& next) { calls.push_back("after:" + next.reply); });
   skill.onSessionEnded([&](E&) { calls.emplace_back("sessionEnded"); });
-  skill.onBeforeReplySent(
-      [&](E& e, const Transition& last) {
-        calls.push_back("beforeReplySent:" + last.to +
-                        (e.reply().hasTerminated() ? ":terminated" : ""));
-      });
+  skill.onBeforeReplySent([&](E& e, const Transition& last) {
+    calls.push_back("beforeReplySent:" + last.to +
+                    (e.reply().hasTerminated() ? ":terminated" : ""));
+  });
   const auto engine = std::move(skill).build();
   (void)run(*engine, intent("GoIntent"));
-  EXPECT_EQ(calls, (std::vector<std::string>{
-                       "requestStarted:", "sessionStarted", "intentRequest", "before:entry",
-                       "GoIntent", "after:", "before:next", "next in next", "after:Bye",
-                       "sessionEnded", "beforeReplySent:die:terminated"}));
+  EXPECT_EQ(calls, (std::vector<std::string>{"requestStarted:", "sessionStarted", "intentRequest",
+                                             "before:entry", "GoIntent", "after:", "before:next",
+                                             "next in next", "after:Bye", "sessionEnded",
+                                             "beforeReplySent:die:terminated"}));
 }
 
 TEST(Hooks, SessionStartedOnlyOnNewSessionsAndSessionEndedOnlyWhenTerminating) {
@@ -280,8 +278,8 @@ TEST(SessionEnded, RunsSessionEndedHooksAndAnswersAnEmptyReply) {
   envelope.as_object()["session"].as_object()["attributes"] =
       boost::json::object{{"model", {{"count", 7}, {"name", "n"}}}};
   const auto response = run(*engine, envelope.as_object());
-  EXPECT_EQ(response, boost::json::parse(
-                          R"({"version": "1.0", "response": {}, "sessionAttributes": {}})"));
+  EXPECT_EQ(response,
+            boost::json::parse(R"({"version": "1.0", "response": {}, "sessionAttributes": {}})"));
   EXPECT_EQ(calls, (std::vector<std::string>{"requestStarted", "ended:7"}));
 }
 
@@ -309,8 +307,9 @@ TEST(OtherRequests, RegisteredHandlersRunWithoutModelOrStateMachine) {
   });
   skill.on("AudioPlayer.PlaybackStarted", [&](E&) { calls.emplace_back("second"); });
   const auto engine = std::move(skill).build();
-  const auto response = run(
-      *engine, boost::json::parse(readFixture("alexa/audioplayer-playback-started.json")).as_object());
+  const auto response =
+      run(*engine,
+          boost::json::parse(readFixture("alexa/audioplayer-playback-started.json")).as_object());
   EXPECT_EQ(response.at("response").at("directives").at(0).at("type"), "AudioPlayer.Stop");
   EXPECT_EQ(response.at("sessionAttributes"), boost::json::object{});
   EXPECT_EQ(calls, (std::vector<std::string>{"first", "second"}));
@@ -319,9 +318,9 @@ TEST(OtherRequests, RegisteredHandlersRunWithoutModelOrStateMachine) {
 
 TEST(OtherRequests, KnownTypesWithoutHandlersAreAcknowledged) {
   const auto engine = makeSkill().build();
-  for (const auto* fixture : {"alexa/skill-event-skill-enabled.json",
-                              "alexa/skill-event-account-linked.json",
-                              "alexa/audioplayer-playback-started.json"}) {
+  for (const auto* fixture :
+       {"alexa/skill-event-skill-enabled.json", "alexa/skill-event-account-linked.json",
+        "alexa/audioplayer-playback-started.json"}) {
     EXPECT_EQ(run(*engine, boost::json::parse(readFixture(fixture)).as_object()),
               boost::json::parse(R"({"version": "1.0", "response": {}, "sessionAttributes": {}})"))
         << fixture;
@@ -339,10 +338,9 @@ TEST(OtherRequests, UnknownRequestTypeTakesTheErrorPath) {
 TEST(CanFulfill, AnswersNoUnlessTheIntentIsConfigured) {
   const auto envelope = boost::json::parse(readFixture("alexa/can-fulfill.json")).as_object();
   const auto no = run(*makeSkill().build(), envelope);
-  EXPECT_EQ(no.at("response"),
-            boost::json::parse(R"({"canFulfillIntent": {"canFulfill": "NO"}})"));
-  const auto yes = run(*makeSkill({.default_fulfill_intents = {"OrderDrinkIntent"}}).build(),
-                       envelope);
+  EXPECT_EQ(no.at("response"), boost::json::parse(R"({"canFulfillIntent": {"canFulfill": "NO"}})"));
+  const auto yes =
+      run(*makeSkill({.default_fulfill_intents = {"OrderDrinkIntent"}}).build(), envelope);
   EXPECT_EQ(yes.at("response").at("canFulfillIntent").at("canFulfill"), "YES");
   EXPECT_EQ(yes.at("response").at("canFulfillIntent").at("slots").at("drink"),
             boost::json::parse(R"({"canUnderstand": "YES", "canFulfill": "YES"})"));
@@ -351,9 +349,8 @@ TEST(CanFulfill, AnswersNoUnlessTheIntentIsConfigured) {
 TEST(CanFulfill, UserHandlerRunsAfterTheDefaultAndWins) {
   auto skill = makeSkill();
   skill.on("CanFulfillIntentRequest", [](E& e) { e.reply().fulfillIntent("MAYBE"); });
-  const auto response =
-      run(*std::move(skill).build(),
-          boost::json::parse(readFixture("alexa/can-fulfill.json")).as_object());
+  const auto response = run(*std::move(skill).build(),
+                            boost::json::parse(readFixture("alexa/can-fulfill.json")).as_object());
   EXPECT_EQ(response.at("response").at("canFulfillIntent").at("canFulfill"), "MAYBE");
 }
 
@@ -409,8 +406,8 @@ TEST(Concurrency, OneEngineServesManyThreads) {
   });
   skill.onIntent("ByeIntent", {.reply = "Variants"});
   const auto engine = std::move(skill).build();
-  const auto body = boost::json::serialize(intent("CountIntent", false,
-                                                  {{"model", {{"count", 4}, {"name", "t"}}}}));
+  const auto body = boost::json::serialize(
+      intent("CountIntent", false, {{"model", {{"count", 4}, {"name", "t"}}}}));
   const auto expected = *engine->handle(body);
   std::atomic<int> mismatches{0};
   std::vector<std::thread> threads;

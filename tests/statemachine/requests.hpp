@@ -3,7 +3,6 @@
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <string>
 
 #include "parley/statemachine/engine.hpp"

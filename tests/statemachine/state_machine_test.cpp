@@ -93,9 +93,18 @@ TEST(StateMachine, EndlessContinueHitsTheRecursionCap) {
   fakes::LogCapture logs("skill");
   auto skill = makeSkill();
   int steps = 0;
-  skill.onIntent("LoopIntent", [&](E&) -> Transition { ++steps; return {.to = "ping"}; });
-  skill.onState("ping", [&](E&) -> Transition { ++steps; return {.to = "pong"}; });
-  skill.onState("pong", [&](E&) -> Transition { ++steps; return {.to = "ping"}; });
+  skill.onIntent("LoopIntent", [&](E&) -> Transition {
+    ++steps;
+    return {.to = "ping"};
+  });
+  skill.onState("ping", [&](E&) -> Transition {
+    ++steps;
+    return {.to = "pong"};
+  });
+  skill.onState("pong", [&](E&) -> Transition {
+    ++steps;
+    return {.to = "ping"};
+  });
   const auto engine = std::move(skill).build();
   const auto response = run(*engine, intent("LoopIntent"));
   EXPECT_EQ(speech(response), kErrorSpeech);

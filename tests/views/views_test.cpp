@@ -48,11 +48,11 @@ TEST(Catalog, FallsBackToTheLanguageThenToEnglish) {
   const auto catalog = catalogOf({{"en-US", R"({"A": "us", "B": "us-b"})"},
                                   {"de", R"({"A": "de"})"},
                                   {"de-DE", R"({"C": "de-c"})"}});
-  EXPECT_EQ(textAt(catalog, "de-AT", "A"), "de");     // language
-  EXPECT_EQ(textAt(catalog, "de-AT", "C"), "de-c");   // another locale of the language
-  EXPECT_EQ(textAt(catalog, "de-DE", "B"), "us-b");   // fallback language en
-  EXPECT_EQ(textAt(catalog, "fr-FR", "A"), "us");     // unknown language
-  EXPECT_EQ(textAt(catalog, "en-us", "A"), "us");     // Voxa's default for events
+  EXPECT_EQ(textAt(catalog, "de-AT", "A"), "de");    // language
+  EXPECT_EQ(textAt(catalog, "de-AT", "C"), "de-c");  // another locale of the language
+  EXPECT_EQ(textAt(catalog, "de-DE", "B"), "us-b");  // fallback language en
+  EXPECT_EQ(textAt(catalog, "fr-FR", "A"), "us");    // unknown language
+  EXPECT_EQ(textAt(catalog, "en-us", "A"), "us");    // Voxa's default for events
 }
 
 TEST(Catalog, PrefersThePlatformVariantOfAView) {
@@ -78,8 +78,8 @@ TEST(Catalog, RejectsMalformedJsonAndNonObjects) {
 }
 
 TEST(Catalog, ValidateNamesTheFirstUnknownVariable) {
-  const auto catalog =
-      catalogOf({{"en-US", R"({"Launch": {"Linked": {"ask": "Hi {user}", "reprompt": "{usr}?"}}})"}});
+  const auto catalog = catalogOf(
+      {{"en-US", R"({"Launch": {"Linked": {"ask": "Hi {user}", "reprompt": "{usr}?"}}})"}});
   const auto known = [](std::string_view name) { return name == "user"; };
   try {
     catalog.validate(known, {});
@@ -91,15 +91,16 @@ TEST(Catalog, ValidateNamesTheFirstUnknownVariable) {
 
 TEST(Catalog, ValidateFindsVariablesInListsCardsAndDirectives) {
   const auto catalog = catalogOf(
-      {{"en-US", R"({"A": {"tell": ["ok", "ok {a}"], "card": {"type": "Simple", "title": "{b}"}}})"}});
+      {{"en-US",
+        R"({"A": {"tell": ["ok", "ok {a}"], "card": {"type": "Simple", "title": "{b}"}}})"}});
   std::set<std::string> seen;
   catalog.validate([&](std::string_view name) { return seen.emplace(name).second || true; }, {});
   EXPECT_EQ(seen, (std::set<std::string>{"a", "b"}));
 }
 
 TEST(Catalog, ValidateRequiresNamedViewsInEveryLocale) {
-  const auto catalog = catalogOf({{"en-US", R"({"Help": "h", "Bye": "b"})"},
-                                  {"de-DE", R"({"Help": "hilfe"})"}});
+  const auto catalog =
+      catalogOf({{"en-US", R"({"Help": "h", "Bye": "b"})"}, {"de-DE", R"({"Help": "hilfe"})"}});
   const auto any = [](std::string_view) { return true; };
   EXPECT_NO_THROW(catalog.validate(any, {"Help", "Bye"}));  // de-DE falls back to en-US
   try {
@@ -178,14 +179,15 @@ TEST(RenderText, UnknownVariableIsAnError) {
 
 TEST(ForEachVariable, ListsNamesInOrder) {
   std::vector<std::string> names;
-  forEachVariable("{a} and {b.c} and {a}", [&](std::string_view name) { names.emplace_back(name); });
+  forEachVariable("{a} and {b.c} and {a}",
+                  [&](std::string_view name) { names.emplace_back(name); });
   EXPECT_EQ(names, (std::vector<std::string>{"a", "b.c", "a"}));
 }
 
 TEST(Render, TextViewIsOneStatement) {
   core::SeededRandom random(1);
-  const auto rendered = render(boost::json::parse(R"("Hello {x}")"), "A", variables({{"x", "X"}}),
-                               random);
+  const auto rendered =
+      render(boost::json::parse(R"("Hello {x}")"), "A", variables({{"x", "X"}}), random);
   EXPECT_EQ(rendered.say, (std::vector<std::string>{"Hello X"}));
   EXPECT_FALSE(rendered.ask || rendered.tell || rendered.reprompt || rendered.card);
 }

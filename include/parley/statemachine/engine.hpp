@@ -13,7 +13,6 @@
 #include <boost/json/value.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
-
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -88,8 +87,8 @@ class Engine {
   // A variable's raw value; the renderer SSML-escapes it.
   using Variable = std::function<std::string(const Context&)>;
   // Makes the per-request event; Skill<Model> makes an Event<Model>.
-  using ContextFactory =
-      std::function<std::unique_ptr<Context>(const alexa::RequestEnvelope&, alexa::ResponseBuilder&)>;
+  using ContextFactory = std::function<std::unique_ptr<Context>(const alexa::RequestEnvelope&,
+                                                                alexa::ResponseBuilder&)>;
 
   explicit Engine(views::Catalog views, Options options = {}, ContextFactory factory = {});
   ~Engine();

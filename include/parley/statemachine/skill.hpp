@@ -7,7 +7,6 @@
 
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
-
 #include <exception>
 #include <functional>
 #include <memory>
@@ -99,13 +98,13 @@ class Skill {
     engine_->onSessionEnded(wrapHook(std::move(hook)));
   }
   void onBeforeReplySent(std::function<void(EventType&, const Transition&)> hook) {
-    engine_->onBeforeReplySent(
-        [hook = std::move(hook)](Context& context, const Transition& last) {
-          hook(cast(context), last);
-        });
+    engine_->onBeforeReplySent([hook = std::move(hook)](Context& context, const Transition& last) {
+      hook(cast(context), last);
+    });
   }
   // Any error; return a transition to answer with its view (the session ends), or nullopt.
-  void onError(std::function<std::optional<Transition>(EventType&, const std::exception&)> handler) {
+  void onError(
+      std::function<std::optional<Transition>(EventType&, const std::exception&)> handler) {
     engine_->onError([handler = std::move(handler)](Context& context, const std::exception& error) {
       return handler(cast(context), error);
     });
@@ -113,11 +112,13 @@ class Skill {
   // Errors of type E only: skill.onError<storage::StorageError>(…).
   template <class E>
   void onError(std::function<std::optional<Transition>(EventType&, const E&)> handler) {
-    engine_->onError([handler = std::move(handler)](
-                         Context& context, const std::exception& error) -> std::optional<Transition> {
-      if (const auto* typed = dynamic_cast<const E*>(&error)) return handler(cast(context), *typed);
-      return std::nullopt;
-    });
+    engine_->onError(
+        [handler = std::move(handler)](Context& context,
+                                       const std::exception& error) -> std::optional<Transition> {
+          if (const auto* typed = dynamic_cast<const E*>(&error))
+            return handler(cast(context), *typed);
+          return std::nullopt;
+        });
   }
   // Handlers of other request types ("AlexaSkillEvent.SkillEnabled", "AudioPlayer.…"): no model.
   void on(std::string request_type, std::function<void(EventType&)> handler) {
