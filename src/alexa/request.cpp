@@ -557,6 +557,11 @@ std::optional<std::string_view> RequestEnvelope::applicationId() const {
   return std::nullopt;
 }
 
+bool RequestEnvelope::supportsInterface(std::string_view name) const {
+  auto device = system().device();
+  return device && device->supports(name);
+}
+
 std::optional<std::string_view> RequestEnvelope::intentName() const {
   if (auto intent = as<IntentRequest>()) return intent->intent().name();
   if (auto intent = as<CanFulfillIntentRequest>()) return intent->intent().name();

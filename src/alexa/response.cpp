@@ -14,6 +14,7 @@ namespace json = boost::json;
 
 constexpr std::string_view kSpeakOpen = "<speak>";
 constexpr std::string_view kSpeakClose = "</speak>";
+constexpr std::size_t kMaxReference = 12;  // "&#x10FFFF;" and the named ones fit
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -34,8 +35,9 @@ std::string_view stripSpeak(std::string_view ssml) {
 }
 
 bool isReferenceAt(std::string_view text, std::size_t amp) {
-  const auto end = text.find(';', amp);
-  if (end == std::string_view::npos || end - amp > 12) return false;
+  // References are short; bounding the search keeps a run of bare '&' linear.
+  const auto end = text.substr(0, amp + kMaxReference).find(';', amp);
+  if (end == std::string_view::npos) return false;
   const auto body = text.substr(amp + 1, end - amp - 1);
   if (body == "amp" || body == "lt" || body == "gt" || body == "quot" || body == "apos") {
     return true;
@@ -106,7 +108,7 @@ std::optional<std::string_view> stringAt(const json::object& object, std::string
   return std::string_view(value->get_string().data(), value->get_string().size());
 }
 
-// Total characters of every string in a card; also checks each image URL.
+// Characters of the card's text (title, content/text, image URLs); checks each image URL.
 boost::system::result<std::size_t> cardChars(const json::value& value, const ResponseLimits& limits,
                                              bool image) {
   std::size_t total = 0;
@@ -115,6 +117,7 @@ boost::system::result<std::size_t> cardChars(const json::value& value, const Res
     if (image && total > limits.max_image_url_chars) return Error::kImageUrlTooLong;
   } else if (const auto* object = value.if_object()) {
     for (const auto& entry : *object) {
+      if (entry.key() == "type") continue;  // the card's kind is not text the user sees
       auto chars = cardChars(entry.value(), limits, image || entry.key() == "image");
       if (!chars) return chars.error();
       total += *chars;

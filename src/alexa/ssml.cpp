@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "parley/alexa/error.hpp"
@@ -213,8 +215,9 @@ class Validator {
 
   // At '&': a predefined or numeric character reference; appends the character to `out`.
   bool reference(std::string* out) {
-    const auto end = text_.find(';', pos_);
-    if (end == std::string_view::npos || end - pos_ > 12) return false;
+    // References are short; bounding the search keeps a run of bare '&' linear.
+    const auto end = text_.substr(0, pos_ + 12).find(';', pos_);
+    if (end == std::string_view::npos) return false;
     const auto body = text_.substr(pos_ + 1, end - pos_ - 1);
     pos_ = end + 1;
     static constexpr std::pair<std::string_view, char> kNamed[] = {
@@ -396,35 +399,25 @@ std::string escapeSsmlText(std::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   for (std::size_t pos = 0; pos < text.size();) {
     const auto decoded = utf8::decode(text, pos);
-    if (!decoded.valid || (decoded.code_point >= 0x80 && !utf8::isXmlChar(decoded.code_point))) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      pos += decoded.length;
-      continue;
-    }
-    const char c = text[pos];
-    switch (decoded.code_point < 0x80 && !utf8::isXmlChar(decoded.code_point) ? '\0' : c) {
-      case '\0':
-        out.push_back(' ');
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.append(text.substr(pos, decoded.length));
-    }
+    const auto piece = text.substr(pos, decoded.length);
     pos += decoded.length;
+    if (!decoded.valid) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+    } else if (!utf8::isXmlChar(decoded.code_point)) {
+      out += decoded.code_point < 0x80 ? " " : "\xEF\xBF\xBD";
+    } else if (piece == "&") {
+      out += "&amp;";
+    } else if (piece == "<") {
+      out += "&lt;";
+    } else if (piece == ">") {
+      out += "&gt;";
+    } else if (piece == "\"") {
+      out += "&quot;";
+    } else if (piece == "'") {
+      out += "&apos;";
+    } else {
+      out += piece;
+    }
   }
   return out;
 }

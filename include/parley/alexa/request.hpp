@@ -330,6 +330,8 @@ class RequestEnvelope {
   std::optional<std::string_view> userId() const;
   // context.System.application.applicationId, else session.application.applicationId.
   std::optional<std::string_view> applicationId() const;
+  // Whether context.System.device lists the interface; false without a device.
+  bool supportsInterface(std::string_view name) const;
   // intent.name of an IntentRequest or CanFulfillIntentRequest.
   std::optional<std::string_view> intentName() const;
 
