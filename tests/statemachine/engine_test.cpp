@@ -425,3 +425,30 @@ TEST(Concurrency, OneEngineServesManyThreads) {
 
 }  // namespace
 }  // namespace parley::statemachine
+
+namespace parley::statemachine {
+namespace {
+
+// A model with its own to/from JSON pair instead of tag_invoke.
+struct Visits {
+  int visits{};
+  boost::json::value toJson() const { return {{"visits", visits}}; }
+  static Visits fromJson(const boost::json::value& in) {
+    return {.visits = static_cast<int>(in.at("visits").as_int64())};
+  }
+};
+
+TEST(Model, AToFromJsonPairIsUsedWhenTheModelHasOne) {
+  Skill<Visits> skill(test::catalog(R"({"Hi": "Hi."})"));
+  skill.onIntent("HiIntent", [](Event<Visits>& e) -> Transition {
+    ++e.model.visits;
+    return {.reply = "Hi", .to = "entry", .flow = Flow::Yield};
+  });
+  const auto engine = std::move(skill).build();
+  const auto response =
+      test::run(*engine, test::intent("HiIntent", false, {{"model", {{"visits", 41}}}}));
+  EXPECT_EQ(response.at("sessionAttributes").at("model"), (boost::json::object{{"visits", 42}}));
+}
+
+}  // namespace
+}  // namespace parley::statemachine

@@ -2,11 +2,13 @@
 
 // parley::Skill<Model>: the typed front door of the Engine (STYLE.md §3). Handlers receive an
 // Event<Model>: the request, the reply and a Model restored from the session attributes and saved
-// back into them. Model must be default-constructible and convertible with Boost.JSON
-// (value_from / value_to: tag_invoke overloads found by ADL, or Boost.Describe).
+// back into them. Model must be default-constructible and either have a pair of members
+// `boost::json::value toJson() const` and `static Model fromJson(const boost::json::value&)`, or be
+// convertible with Boost.JSON (value_from / value_to: tag_invoke found by ADL, or Boost.Describe).
 
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
+#include <concepts>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -32,14 +34,30 @@ class Event final : public Context {
     model = Model{};
     if (saved == nullptr || saved->is_null()) return;
     try {
-      model = boost::json::value_to<Model>(*saved);
+      if constexpr (kHasJsonPair) {
+        model = Model::fromJson(*saved);
+      } else {
+        model = boost::json::value_to<Model>(*saved);
+      }
     } catch (const std::exception& error) {
       // Session attributes come back from the network: a stale or foreign shape starts afresh.
       core::logger("skill")->warn("request {}: saved model ignored: {}", envelope().requestId(),
                                   error.what());
     }
   }
-  boost::json::value saveModel() const override { return boost::json::value_from(model); }
+  boost::json::value saveModel() const override {
+    if constexpr (kHasJsonPair) {
+      return model.toJson();
+    } else {
+      return boost::json::value_from(model);
+    }
+  }
+
+ private:
+  static constexpr bool kHasJsonPair = requires(const Model& m, const boost::json::value& v) {
+    { m.toJson() } -> std::convertible_to<boost::json::value>;
+    { Model::fromJson(v) } -> std::convertible_to<Model>;
+  };
 };
 
 template <class Model>
