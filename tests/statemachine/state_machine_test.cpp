@@ -23,7 +23,8 @@ constexpr const char* kViews = R"({
   "Say": {"say": "Hello."},
   "One": "One.",
   "Two": "Two.",
-  "Card": {"say": "See the app.", "card": {"type": "LinkAccount"}}
+  "Card": {"say": "See the app.", "card": {"type": "LinkAccount"}},
+  "Broken": {"tell": "<emphasis>unclosed"}
 })";
 
 Skill<Empty> makeSkill(Options options = {}) {
@@ -221,6 +222,15 @@ TEST(StateMachine, HandlerNamingAMissingViewIsTheErrorReply) {
   const auto engine = std::move(skill).build();
   EXPECT_EQ(speech(run(*engine, intent("HelpIntent"))), kErrorSpeech);
   EXPECT_NE(logs.text().find("View Nope.Missing for en-US locale is missing"), std::string::npos);
+}
+
+TEST(StateMachine, ViewWithInvalidSsmlIsTheErrorReply) {
+  fakes::LogCapture logs("skill");
+  auto skill = makeSkill();
+  skill.onIntent("BrokenIntent", {.reply = "Broken"});
+  const auto engine = std::move(skill).build();
+  EXPECT_EQ(speech(run(*engine, intent("BrokenIntent"))), kErrorSpeech);
+  EXPECT_NE(logs.text().find("View Broken: "), std::string::npos);
 }
 
 TEST(StateMachine, ListsTheIntentsItHandles) {
