@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "grants.hpp"
 #include "parley/core/log.hpp"
 #include "parley/linking/crypto.hpp"
 #include "parley/linking/email.hpp"
@@ -34,8 +35,40 @@ constexpr std::string_view kCookiesRequired =
 constexpr std::string_view kFormTooLarge = "The form was too large. Go back and try again.";
 constexpr std::string_view kFormUnreadable = "The form could not be read. Go back and try again.";
 constexpr std::string_view kInvalidEmail = "Enter a valid e-mail address.";
-constexpr std::string_view kUnavailable =
-    "Account linking is not available right now. Try again later.";
+constexpr std::string_view kBusy = "We are busy right now. Try again in a moment.";
+constexpr std::string_view kTooManyAttempts = "Too many attempts. Wait a moment and try again.";
+constexpr std::string_view kIncorrect = "E-mail or password is incorrect.";
+constexpr std::string_view kPasswordRules = "Passwords have 8 to 128 characters.";
+
+// R62.
+constexpr std::uint32_t kAddressPosts = 20;
+constexpr seconds kAddressWindow{300};
+constexpr std::uint32_t kAddressSignUps = 5;
+constexpr seconds kSignUpWindow{3600};
+constexpr std::uint32_t kFreeFailures = 5;
+constexpr seconds kMaxDelay{900};
+constexpr seconds kFailureMemory{24 * 3600};
+
+seconds failureDelay(std::uint32_t failures) {
+  if (failures < kFreeFailures) return seconds{0};
+  auto exponent = failures - kFreeFailures;
+  if (exponent >= 10) return kMaxDelay;
+  return std::min(kMaxDelay, seconds{1LL << exponent});
+}
+
+seconds retryAfter(std::chrono::system_clock::time_point until,
+                   std::chrono::system_clock::time_point now) {
+  auto left = std::chrono::ceil<seconds>(until - now);
+  return std::max(left, seconds{1});
+}
+
+// Keyed by a hash so the counters table holds no e-mail addresses.
+std::string emailKey(std::string_view email) { return "email:" + sha256Hex(email); }
+
+ErrorPage tooMany(seconds retry_after) {
+  return ErrorPage{
+      .status = 429, .message = std::string{kTooManyAttempts}, .retry_after = retry_after};
+}
 
 constexpr std::string_view kKnownParams[] = {
     "response_type", "client_id",      "redirect_uri",         "state",
@@ -78,10 +111,6 @@ bool validChallenge(std::string_view challenge) {
   return std::all_of(challenge.begin(), challenge.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
   });
-}
-
-bool contains(const std::vector<std::string>& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -134,39 +163,26 @@ std::vector<std::string> redirectOrigins(const storage::OAuthClient& client) {
   return origins;
 }
 
-storage::OAuthClient toClient(const ClientOptions& options) {
-  return storage::OAuthClient{
-      .id = options.id,
-      .secret_hash = options.secret.empty() ? std::string{} : sha256Hex(options.secret),
-      .name = options.name,
-      .redirect_uris = options.redirect_uris,
-      .response_types = options.response_types,
-      .auth_methods = options.auth_methods,
-      .allowed_scopes = options.allowed_scopes,
-      .default_scopes = options.default_scopes,
-      .pkce_required = options.pkce_required,
-      .access_token_ttl = options.access_token_ttl,
-      .implicit_token_ttl = options.implicit_token_ttl,
-      .rotate_refresh_tokens = options.rotate_refresh_tokens,
-      .refresh_idle_ttl = options.refresh_idle_ttl,
-  };
+}  // namespace
+
+namespace {
+
+Options checked(Options options) {
+  if (auto problem = findConfigProblem(options)) throw std::invalid_argument(*problem);
+  return options;
 }
 
 }  // namespace
 
 Authorizer::Authorizer(Options options, AuthorizerStores stores, core::Clock& clock,
                        core::Random& random)
-    : options_(std::move(options)), stores_(stores), clock_(clock), random_(random) {
-  if (auto problem = findConfigProblem(options_)) throw std::invalid_argument(*problem);
-  for (const auto& client : options_.clients)
-    configured_clients_.emplace(client.id, toClient(client));
-  for (auto& client : options_.clients) client.secret.clear();  // only the hash is kept
-}
-
-std::optional<storage::OAuthClient> Authorizer::findClient(std::string_view id) {
-  if (auto it = configured_clients_.find(id); it != configured_clients_.end()) return it->second;
-  if (stores_.clients != nullptr) return stores_.clients->find(id);
-  return std::nullopt;
+    : options_(checked(std::move(options))),
+      clients_(options_.clients, stores.clients),
+      stores_(stores),
+      clock_(clock),
+      random_(random),
+      passwords_(options_.password) {
+  for (auto& client : options_.clients) client.secret.clear();  // only the hashes are kept
 }
 
 Outcome Authorizer::authorize(const AuthorizeInput& input) {
@@ -185,7 +201,7 @@ Outcome Authorizer::authorize(const AuthorizeInput& input) {
     log->info("authorize: rejected a missing or malformed client_id");
     return errorPage(400, kInvalidLink);
   }
-  auto client = findClient(*client_id);
+  auto client = clients_.find(*client_id);
   if (!client) {
     log->info("authorize: rejected an unknown client_id");
     return errorPage(400, kInvalidLink);
@@ -233,8 +249,6 @@ Outcome Authorizer::authorize(const AuthorizeInput& input) {
     challenge.reset();  // PKCE does not apply to the implicit grant
     method.reset();
   }
-  // The code grant arrives with the token endpoint; until then only the implicit grant runs.
-  if (*response_type == "code") return fail("unsupported_response_type", true);
 
   // Step 11: store the validated request; the browser only gets an opaque handle (R41).
   auto handle = randomToken(random_);
@@ -340,7 +354,7 @@ std::variant<ErrorPage, Authorizer::Verified> Authorizer::verifyForm(const FormI
     log->info("form: rejected a wrong binding cookie");
     return errorPage(403, kUnverified);
   }
-  auto client = findClient(pending->client_id);
+  auto client = clients_.find(pending->client_id);
   if (!client || !contains(client->redirect_uris, pending->redirect_uri)) {
     return errorPage(400, kInvalidLink);  // the client was removed or changed meanwhile
   }
@@ -372,43 +386,188 @@ Outcome Authorizer::deliver(std::string location, const storage::OAuthClient& cl
                   .form_action = {}};
 }
 
+std::optional<ErrorPage> Authorizer::throttleAddress(const FormInput& input, bool sign_up) {
+  auto now = clock_.now();
+  auto posts = stores_.throttle.hit("ip:" + input.client_ip, kAddressWindow,
+                                    storage::ThrottleWindow::kFixed, now);
+  if (posts.count > kAddressPosts) {
+    core::logger("linking")->warn("form: throttled a client address");
+    return tooMany(retryAfter(posts.window_start + kAddressWindow, now));
+  }
+  if (sign_up) {
+    auto sign_ups = stores_.throttle.hit("signup:" + input.client_ip, kSignUpWindow,
+                                         storage::ThrottleWindow::kFixed, now);
+    if (sign_ups.count > kAddressSignUps) {
+      return tooMany(retryAfter(sign_ups.window_start + kSignUpWindow, now));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ErrorPage> Authorizer::throttleEmail(std::string_view email) {
+  auto counter = stores_.throttle.get(emailKey(email));
+  if (!counter) return std::nullopt;
+  auto now = clock_.now();
+  if (now - counter->last >= kFailureMemory) return std::nullopt;
+  auto delay = failureDelay(counter->count);
+  if (delay.count() > 0 && now < counter->last + delay) {
+    return tooMany(retryAfter(counter->last + delay, now));
+  }
+  return std::nullopt;
+}
+
+void Authorizer::recordFailure(std::string_view email) {
+  stores_.throttle.hit(emailKey(email), kFailureMemory, storage::ThrottleWindow::kIdle,
+                       clock_.now());
+}
+
+std::variant<Outcome, Authorizer::Credentials> Authorizer::readCredentials(const Verified& verified,
+                                                                           const FormInput& input) {
+  auto email_field = param(input.form, "email");
+  auto password = param(input.form, "password");
+  auto email = email_field ? normalizeEmail(*email_field) : std::nullopt;
+  if (!email) return reRender(verified, 400, email_field.value_or(""), kInvalidEmail);
+  // R54: length limits are checked before any hashing.
+  if (!password || !acceptablePassword(*password)) {
+    return reRender(verified, 400, *email, kPasswordRules);
+  }
+  return Credentials{.email = std::move(*email), .password = std::move(*password)};
+}
+
+Outcome Authorizer::checkPassword(const Verified& verified, const FormInput& input,
+                                  const Credentials& credentials,
+                                  const std::optional<storage::Account>& account) {
+  auto matched = account ? passwords_.verify(account->password_hash, credentials.password)
+                         : passwords_.verifyDummy(credentials.password);
+  if (!matched) return errorPage(503, kBusy);
+  if (!*matched) {
+    recordFailure(credentials.email);
+    core::logger("linking")->info("sign-in: rejected credentials for client {}",
+                                  verified.client.id);
+    return reRender(verified, 200, credentials.email, kIncorrect);
+  }
+  if (!claim(verified)) return errorPage(403, kUnverified);
+  stores_.throttle.reset(emailKey(credentials.email));
+  if (passwords_.needsRehash(account->password_hash)) {
+    if (auto rehashed = passwords_.hash(credentials.password)) {
+      stores_.accounts.updatePasswordHash(account->email, *rehashed);
+    }
+  }
+  return complete(verified, account->user_id, input);
+}
+
+Outcome Authorizer::signIn(const FormInput& input) {
+  auto verified = verifyForm(input);
+  if (auto* error = std::get_if<ErrorPage>(&verified)) return *error;
+  auto& ok = std::get<Verified>(verified);
+  if (options_.mode == Mode::kEmailOnly) return errorPage(404, kInvalidLink);
+  if (auto throttled = throttleAddress(input, false)) return *throttled;
+  auto credentials = readCredentials(ok, input);
+  if (auto* outcome = std::get_if<Outcome>(&credentials)) return *outcome;
+  auto& given = std::get<Credentials>(credentials);
+  if (auto throttled = throttleEmail(given.email)) return *throttled;
+  return checkPassword(ok, input, given, stores_.accounts.findByEmail(given.email));
+}
+
 Outcome Authorizer::signUp(const FormInput& input) {
   auto verified = verifyForm(input);
   if (auto* error = std::get_if<ErrorPage>(&verified)) return *error;
   auto& ok = std::get<Verified>(verified);
-  if (options_.mode != Mode::kEmailOnly) return errorPage(503, kUnavailable);
-  auto email_field = param(input.form, "email");
-  auto email = email_field ? normalizeEmail(*email_field) : std::nullopt;
-  if (!email) return reRender(ok, 400, email_field.value_or(""), kInvalidEmail);
-  // Consuming first makes a replayed or racing POST fail before anything is created (R41, R49).
-  if (!stores_.pending.consume(ok.request.handle_hash, clock_.now())) {
+  if (auto throttled = throttleAddress(input, true)) return *throttled;
+  if (options_.mode == Mode::kEmailOnly) return emailOnlySignUp(ok, input);
+  auto credentials = readCredentials(ok, input);
+  if (auto* outcome = std::get_if<Outcome>(&credentials)) return *outcome;
+  auto& given = std::get<Credentials>(credentials);
+  if (auto throttled = throttleEmail(given.email)) return *throttled;
+  // R58: an existing e-mail is a sign-in attempt, with the same generic failure.
+  if (auto existing = stores_.accounts.findByEmail(given.email)) {
+    return checkPassword(ok, input, given, existing);
+  }
+  auto hash = passwords_.hash(given.password);
+  if (!hash) return errorPage(503, kBusy);
+  if (!claim(ok)) return errorPage(403, kUnverified);
+  auto now = clock_.now();
+  storage::User user{.id = {}, .email = given.email, .created_at = now, .attributes = {}};
+  do {
+    user.id = core::randomHex(random_, 16);  // 128 bits from the CSPRNG (R2)
+  } while (!stores_.users.create(user));
+  storage::Account account{
+      .user_id = user.id, .email = given.email, .password_hash = *hash, .created_at = now};
+  if (!stores_.accounts.create(account)) {
+    // Lost a race with a concurrent sign-up for the same e-mail; the request is used up.
+    recordFailure(given.email);
     return errorPage(403, kUnverified);
   }
+  core::logger("linking")->info("sign-up: created an account for client {}", ok.client.id);
+  return complete(ok, user.id, input);
+}
+
+Outcome Authorizer::emailOnlySignUp(const Verified& verified, const FormInput& input) {
+  auto email_field = param(input.form, "email");
+  auto email = email_field ? normalizeEmail(*email_field) : std::nullopt;
+  if (!email) return reRender(verified, 400, email_field.value_or(""), kInvalidEmail);
+  // Like the original kit, every submit creates a new user: nothing proves the e-mail is theirs,
+  // so an existing user must not be handed out.
+  if (!claim(verified)) return errorPage(403, kUnverified);
   storage::User user{.id = {}, .email = *email, .created_at = clock_.now(), .attributes = {}};
   do {
     user.id = core::randomHex(random_, 16);  // 128 bits from the CSPRNG (R2)
   } while (!stores_.users.create(user));
-  core::logger("linking")->info("sign-up: created a user for client {}", ok.client.id);
-  // Until the token store exists the access token is the user id, as in the original kit.
-  std::vector<std::pair<std::string, std::string>> params{
-      {"access_token", user.id}, {"token_type", "Bearer"}, {"state", ok.request.state}};
-  if (!ok.request.scope.empty()) params.emplace_back("scope", ok.request.scope);
-  auto location = appendToRedirect(ok.request.redirect_uri, params, true);
-  return deliver(std::move(location), ok.client, input);
+  core::logger("linking")->info("sign-up: created a user for client {}", verified.client.id);
+  return complete(verified, user.id, input);
+}
+
+bool Authorizer::claim(const Verified& verified) {
+  return stores_.pending.consume(verified.request.handle_hash, clock_.now());
+}
+
+Outcome Authorizer::complete(const Verified& verified, const std::string& user_id,
+                             const FormInput& input) {
+  const auto& request = verified.request;
+  auto now = clock_.now();
+  Issuer issuer{stores_.grants, random_};
+  auto family = issuer.newFamily(verified.client.id, user_id, request.scope, now);
+  std::vector<std::pair<std::string, std::string>> params;
+  bool fragment = request.response_type == "token";
+  if (fragment) {
+    auto ttl = verified.client.implicit_token_ttl;
+    params = {{"access_token", issuer.accessToken(family, now, ttl)}, {"token_type", "Bearer"}};
+    if (ttl.count() > 0) params.emplace_back("expires_in", std::to_string(ttl.count()));
+    if (!request.scope.empty()) params.emplace_back("scope", request.scope);
+  } else {
+    auto code = issuer.code(
+        storage::AuthorizationCode{.hash = {},
+                                   .family_id = family,
+                                   .client_id = verified.client.id,
+                                   .user_id = user_id,
+                                   .redirect_uri = request.redirect_uri,
+                                   .scope = request.scope,
+                                   .code_challenge = request.code_challenge,
+                                   .code_challenge_method = request.code_challenge_method,
+                                   .created_at = now,
+                                   .expires_at = now + options_.code_ttl,
+                                   .consumed_at = {}});
+    params = {{"code", code}};
+  }
+  params.emplace_back("state", request.state);
+  return deliver(appendToRedirect(request.redirect_uri, params, fragment), verified.client, input);
 }
 
 Outcome Authorizer::cancel(const FormInput& input) {
   auto verified = verifyForm(input);
   if (auto* error = std::get_if<ErrorPage>(&verified)) return *error;
   auto& ok = std::get<Verified>(verified);
-  if (!stores_.pending.consume(ok.request.handle_hash, clock_.now())) {
-    return errorPage(403, kUnverified);
-  }
+  if (!claim(ok)) return errorPage(403, kUnverified);
   std::vector<std::pair<std::string, std::string>> params{{"error", "access_denied"},
                                                           {"state", ok.request.state}};
   return Redirect{.status = 303,
                   .location = appendToRedirect(ok.request.redirect_uri, params,
                                                ok.request.response_type == "token")};
+}
+
+std::size_t Authorizer::sweep() {
+  auto now = clock_.now();
+  return stores_.pending.sweep(now) + stores_.throttle.sweep(now - kFailureMemory);
 }
 
 }  // namespace parley::linking

@@ -50,6 +50,8 @@ std::optional<Params> parseUrlEncoded(std::string_view text) {
   return params;
 }
 
+std::optional<std::string> formDecode(std::string_view text) { return decodeComponent(text); }
+
 std::string formEncode(std::string_view value) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

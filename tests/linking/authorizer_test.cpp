@@ -4,132 +4,13 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "fakes.hpp"
+#include "harness.hpp"
 #include "parley/linking/crypto.hpp"
-#include "parley/storage/memory_link_stores.hpp"
 
-namespace parley::linking {
+namespace parley::testing {
 namespace {
 
-using std::chrono::seconds;
-
-const std::string kPitangui = "https://pitangui.amazon.com/api/skill/link/MTESTVENDOR01";
-const std::string kLayla = "https://layla.amazon.com/api/skill/link/MTESTVENDOR01";
-const std::string kJapan = "https://alexa.amazon.co.jp/api/skill/link/MTESTVENDOR01";
-const std::string kOtherClientUri = "https://other.example/cb";
-const std::string kSecret = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz";
-
-Options testOptions() {
-  Options options;
-  options.mode = Mode::kEmailOnly;
-  options.public_origin = "https://link.example";
-  options.clients = {
-      ClientOptions{.id = "alexa-test",
-                    .secret = kSecret,
-                    .name = "Parley <Test> & Co",
-                    .redirect_uris = {kPitangui, kLayla, kJapan},
-                    .response_types = {"code", "token"},
-                    .allowed_scopes = {"profile", "email"},
-                    .default_scopes = {"profile"}},
-      ClientOptions{.id = "other",
-                    .secret = kSecret,
-                    .name = "Other",
-                    .redirect_uris = {kOtherClientUri},
-                    .response_types = {"code"}},
-  };
-  return options;
-}
-
-std::string encodeQuery(const std::vector<std::pair<std::string, std::string>>& params) {
-  return encodeParams(params);
-}
-
-class AuthorizerTest : public ::testing::Test {
- protected:
-  AuthorizerTest() { rebuild(testOptions()); }
-
-  void rebuild(Options options) {
-    authorizer_ = std::make_unique<Authorizer>(
-        std::move(options), AuthorizerStores{.users = users_, .pending = pending_}, clock_,
-        random_);
-  }
-
-  Outcome authorizeRaw(const std::string& raw_query) {
-    auto query = parseUrlEncoded(raw_query);
-    EXPECT_TRUE(query);
-    return authorizer_->authorize(AuthorizeInput{.query = *query, .query_bytes = raw_query.size()});
-  }
-
-  std::vector<std::pair<std::string, std::string>> goodParams(std::string state = "st-1") {
-    return {{"response_type", "token"},
-            {"client_id", "alexa-test"},
-            {"redirect_uri", kPitangui},
-            {"state", std::move(state)},
-            {"scope", "profile"}};
-  }
-
-  Outcome authorize(const std::vector<std::pair<std::string, std::string>>& params) {
-    return authorizeRaw(encodeQuery(params));
-  }
-
-  // A shown sign-in page: the handle, CSRF token and binding cookie a browser would hold.
-  struct Browser {
-    std::string handle;
-    std::string csrf;
-    std::string cookie;
-  };
-
-  Browser start(std::string state = "st-1") {
-    auto outcome = authorize(goodParams(std::move(state)));
-    auto* page = std::get_if<ShowPage>(&outcome);
-    EXPECT_TRUE(page);
-    if (!page) return {};
-    EXPECT_EQ(page->cookies.size(), 1u);
-    return Browser{std::string{page->model.at("request").as_string()},
-                   std::string{page->model.at("csrf").as_string()}, page->cookies.at(0).value};
-  }
-
-  FormInput form(const Browser& browser, std::vector<std::pair<std::string, std::string>> extra) {
-    std::vector<std::pair<std::string, std::string>> fields{{"request", browser.handle},
-                                                            {"csrf", browser.csrf}};
-    for (auto& field : extra) fields.push_back(std::move(field));
-    auto body = encodeParams(fields);
-    return FormInput{.form = *parseUrlEncoded(body),
-                     .body_bytes = body.size(),
-                     .content_type = "application/x-www-form-urlencoded",
-                     .binding_cookie = browser.cookie,
-                     .origin = "https://link.example",
-                     .sec_fetch_site = "same-origin",
-                     .server_origin = "https://link.example",
-                     .user_agent = "Mozilla/5.0 (Linux; Android 13) Mobile",
-                     .client_ip = "192.0.2.1"};
-  }
-
-  core::ManualClock clock_{std::chrono::system_clock::time_point{seconds{1'700'000'000}}};
-  core::SeededRandom random_{42};
-  testing::MemoryUserStore users_;
-  storage::MemoryPendingRequestStore pending_;
-  std::unique_ptr<Authorizer> authorizer_;
-};
-
-void expectErrorPage(const Outcome& outcome, int status) {
-  auto* page = std::get_if<ErrorPage>(&outcome);
-  ASSERT_TRUE(page) << "expected an error page";
-  EXPECT_EQ(page->status, status);
-}
-
-std::string locationOf(const Outcome& outcome) {
-  auto* redirect = std::get_if<Redirect>(&outcome);
-  EXPECT_TRUE(redirect) << "expected a redirect";
-  return redirect ? redirect->location : std::string{};
-}
-
-// Parameters after '?' or '#' of a redirect location.
-Params responseParams(const std::string& location, char separator) {
-  auto at = location.find(separator);
-  EXPECT_NE(at, std::string::npos);
-  return *parseUrlEncoded(location.substr(at + 1));
-}
+class AuthorizerTest : public LinkingHarness {};
 
 // --- §12.1: client_id and redirect_uri never redirect and store nothing ---
 
@@ -249,7 +130,7 @@ TEST_F(AuthorizerTest, RedirectsUnsupportedResponseType) {
 }
 
 TEST_F(AuthorizerTest, RedirectsUnauthorizedClientForImplicitWhenNotAllowed) {
-  auto options = testOptions();
+  auto options = testOptions(Mode::kEmailOnly);
   options.clients[0].response_types = {"code"};
   rebuild(options);
   auto location = locationOf(authorize(goodParams()));  // T22
@@ -338,7 +219,7 @@ TEST_F(AuthorizerTest, UsesDefaultScopesWhenNoneRequested) {
 
 // --- sign-up (e-mail-only mode) ---
 
-TEST_F(AuthorizerTest, CompletesImplicitGrantWithCsprngUserIdAsToken) {
+TEST_F(AuthorizerTest, CompletesImplicitGrantWithARandomTokenSeparateFromTheUserId) {
   std::string state = "a&b#c%d+e f\"><script>";
   auto browser = start(state);
   auto outcome = authorizer_->signUp(form(browser, {{"email", " User@Example.com "}}));
@@ -353,12 +234,32 @@ TEST_F(AuthorizerTest, CompletesImplicitGrantWithCsprngUserIdAsToken) {
   EXPECT_EQ(result.count("refresh_token"), 0u);
   EXPECT_EQ(result.count("expires_in"), 0u);
   auto token = result.find("access_token")->second;
-  EXPECT_EQ(token.size(), 32u);
-  EXPECT_EQ(token.find_first_not_of("0123456789abcdef"), std::string::npos);
-  auto user = users_.get(token);
+  EXPECT_EQ(token.size(), 46u);  // R66
+  EXPECT_EQ(token.rfind("at_", 0), 0u);
+  EXPECT_FALSE(users_.get(token));  // R1: not the user id
+  auto user_id = tokens_->resolveAccessToken(token);
+  ASSERT_TRUE(user_id);
+  EXPECT_EQ(user_id->size(), 32u);  // R2: 128 CSPRNG bits as hex
+  EXPECT_EQ(user_id->find_first_not_of("0123456789abcdef"), std::string::npos);
+  auto user = users_.get(*user_id);
   ASSERT_TRUE(user);
   EXPECT_EQ(user->email, "user@example.com");
   EXPECT_EQ(user->created_at, clock_.now());
+}
+
+TEST_F(AuthorizerTest, ImplicitTokenCarriesExpiresInWhenConfigured) {
+  auto options = testOptions(Mode::kEmailOnly);
+  options.clients[0].implicit_token_ttl = seconds{7200};
+  rebuild(options);
+  auto browser = start();
+  auto result =
+      responseParams(locationOf(authorizer_->signUp(form(browser, {{"email", "a@b.co"}}))), '#');
+  EXPECT_EQ(valueOf(result, "expires_in"), "7200");
+  auto token = valueOf(result, "access_token");
+  clock_.advance(seconds{7199});
+  EXPECT_TRUE(tokens_->resolveAccessToken(token));
+  clock_.advance(seconds{1});
+  EXPECT_FALSE(tokens_->resolveAccessToken(token));
 }
 
 TEST_F(AuthorizerTest, ShowsSuccessPageToNonAndroidAgents) {
@@ -375,7 +276,7 @@ TEST_F(AuthorizerTest, ShowsSuccessPageToNonAndroidAgents) {
 }
 
 TEST_F(AuthorizerTest, RedirectsEveryoneWhenSuccessPageIsOff) {
-  auto options = testOptions();
+  auto options = testOptions(Mode::kEmailOnly);
   options.success_page = false;
   rebuild(options);
   auto browser = start();
@@ -509,11 +410,11 @@ TEST_F(AuthorizerTest, CancelRedirectsAccessDeniedInTheFragmentForImplicit) {
 
 TEST(AuthorizerConfig, RefusesUnsafeClientConfiguration) {
   auto check = [](auto mutate) {
-    auto options = testOptions();
+    auto options = testOptions(Mode::kEmailOnly);
     mutate(options.clients[0]);
     return findConfigProblem(options).has_value();
   };
-  EXPECT_FALSE(findConfigProblem(testOptions()));
+  EXPECT_FALSE(findConfigProblem(testOptions(Mode::kEmailOnly)));
   EXPECT_TRUE(check([](ClientOptions& c) { c.redirect_uris = {"http://a.example/cb"}; }));
   EXPECT_TRUE(check([](ClientOptions& c) { c.redirect_uris = {"https://*.example/cb"}; }));
   EXPECT_TRUE(check([](ClientOptions& c) { c.redirect_uris = {"https://a.example/cb#x"}; }));
@@ -525,16 +426,24 @@ TEST(AuthorizerConfig, RefusesUnsafeClientConfiguration) {
   EXPECT_TRUE(check([](ClientOptions& c) { c.id = ""; }));
   EXPECT_TRUE(check([](ClientOptions& c) { c.response_types = {"id_token"}; }));
   EXPECT_TRUE(check([](ClientOptions& c) { c.default_scopes = {"admin"}; }));
-  auto options = testOptions();
+  auto options = testOptions(Mode::kEmailOnly);
   options.clients[0].redirect_uris = {"https://*.example/cb"};
   core::ManualClock clock{{}};
   core::SeededRandom random{1};
-  testing::MemoryUserStore users;
+  MemoryUserStore users;
   storage::MemoryPendingRequestStore pending;
-  EXPECT_THROW(
-      Authorizer(options, AuthorizerStores{.users = users, .pending = pending}, clock, random),
-      std::invalid_argument);
+  storage::MemoryAccountStore accounts;
+  storage::MemoryGrantStore grants;
+  storage::MemoryThrottleStore throttle;
+  EXPECT_THROW(Authorizer(options,
+                          AuthorizerStores{.users = users,
+                                           .pending = pending,
+                                           .accounts = accounts,
+                                           .grants = grants,
+                                           .throttle = throttle},
+                          clock, random),
+               std::invalid_argument);
 }
 
 }  // namespace
-}  // namespace parley::linking
+}  // namespace parley::testing

@@ -4,9 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <kainjow/mustache.hpp>
 
-#include "fakes.hpp"
-#include "parley/linking/authorizer.hpp"
-#include "parley/storage/memory_link_stores.hpp"
+#include "harness.hpp"
 #include "support/fixtures.hpp"
 
 namespace parley::linking {
@@ -43,34 +41,10 @@ std::string render(const std::string& view, const boost::json::object& model) {
   return tmpl.render(toData(model));
 }
 
-class TemplatesTest : public ::testing::Test {
- protected:
-  TemplatesTest() {
-    Options options;
-    options.mode = Mode::kEmailOnly;
-    options.clients = {
-        ClientOptions{.id = "alexa-test",
-                      .name = "<b>Evil</b> & \"Co\"",
-                      .redirect_uris = {"https://pitangui.amazon.com/api/skill/link/M1"},
-                      .response_types = {"token"},
-                      .allowed_scopes = {"profile"}}};
-    authorizer_ = std::make_unique<Authorizer>(
-        options, AuthorizerStores{.users = users_, .pending = pending_}, clock_, random_);
-  }
-  core::ManualClock clock_{std::chrono::system_clock::time_point{}};
-  core::SeededRandom random_{7};
-  testing::MemoryUserStore users_;
-  storage::MemoryPendingRequestStore pending_;
-  std::unique_ptr<Authorizer> authorizer_;
-};
+class TemplatesTest : public testing::LinkingHarness {};
 
 TEST_F(TemplatesTest, SignInPageEscapesEveryReflectedValueAndHasNoScript) {
-  std::string query =
-      "response_type=token&client_id=alexa-test&redirect_uri=https%3A%2F%2Fpitangui.amazon.com%"
-      "2Fapi"
-      "%2Fskill%2Flink%2FM1&state=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E&scope=profile";
-  auto outcome = authorizer_->authorize(
-      AuthorizeInput{.query = *parseUrlEncoded(query), .query_bytes = query.size()});
+  auto outcome = authorize(goodParams("\"><script>alert(1)</script>"));
   auto& page = std::get<ShowPage>(outcome);
   auto browser_handle = std::string{page.model.at("request").as_string()};
   auto csrf = std::string{page.model.at("csrf").as_string()};
@@ -78,7 +52,7 @@ TEST_F(TemplatesTest, SignInPageEscapesEveryReflectedValueAndHasNoScript) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("alert(1)"), std::string::npos);  // state is never rendered (R61)
   EXPECT_EQ(html.find("pitangui"), std::string::npos);
-  EXPECT_NE(html.find("&lt;b&gt;Evil&lt;/b&gt; &amp; &quot;Co&quot;"), std::string::npos);
+  EXPECT_NE(html.find("Parley &lt;Test&gt; &amp; Co"), std::string::npos);
   EXPECT_NE(html.find("Set-up Your Contact Info"), std::string::npos);
   EXPECT_NE(html.find("name=\"email\""), std::string::npos);
   EXPECT_NE(html.find("SUBMIT"), std::string::npos);
@@ -92,7 +66,12 @@ TEST_F(TemplatesTest, SignInPageEscapesEveryReflectedValueAndHasNoScript) {
   auto again = authorizer_->signUp(FormInput{.form = *parseUrlEncoded(body),
                                              .body_bytes = body.size(),
                                              .content_type = "application/x-www-form-urlencoded",
-                                             .binding_cookie = page.cookies.at(0).value});
+                                             .binding_cookie = page.cookies.at(0).value,
+                                             .origin = {},
+                                             .sec_fetch_site = {},
+                                             .server_origin = {},
+                                             .user_agent = {},
+                                             .client_ip = "192.0.2.9"});
   auto& retry = std::get<ShowPage>(again);
   auto retry_html = render(retry.view, retry.model);
   EXPECT_EQ(retry_html.find("<script"), std::string::npos);

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,11 +8,16 @@
 
 #include "parley/core/clock.hpp"
 #include "parley/core/random.hpp"
+#include "parley/linking/client_directory.hpp"
 #include "parley/linking/encoding.hpp"
 #include "parley/linking/options.hpp"
 #include "parley/linking/outcome.hpp"
+#include "parley/linking/password.hpp"
+#include "parley/storage/account_store.hpp"
 #include "parley/storage/client_store.hpp"
+#include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
+#include "parley/storage/throttle_store.hpp"
 #include "parley/storage/user_store.hpp"
 
 namespace parley::linking {
@@ -40,11 +44,14 @@ struct FormInput {
 struct AuthorizerStores {
   storage::UserStore& users;
   storage::PendingRequestStore& pending;
+  storage::AccountStore& accounts;
+  storage::GrantStore& grants;
+  storage::ThrottleStore& throttle;
   storage::ClientStore* clients{};  // clients added by `skill clients add`; config ones win
 };
 
 // The authorization endpoint and the sign-in page logic: plain inputs in, Outcome out. Thread-safe
-// as long as the stores are; every call may block on storage, and storage failures throw
+// as long as the stores are; every call may block (storage, Argon2id), and storage failures throw
 // storage::StorageError. The stores, clock and random source must outlive the Authorizer.
 class Authorizer {
  public:
@@ -56,17 +63,23 @@ class Authorizer {
   // cookie (R47).
   Outcome authorize(const AuthorizeInput& input);
 
-  // E-mail-only mode (the original kit): the e-mail form. Creates a user with a CSPRNG id and
-  // completes the request.
+  // POST /authorize/signup. Accounts mode: creates an account (e-mail + password) and links it;
+  // an existing e-mail with the right password signs in (R58). E-mail-only mode (the original
+  // kit): creates a user for the e-mail and links it.
   Outcome signUp(const FormInput& input);
 
-  // "Cancel": redirect with error=access_denied and the stored state (R46).
+  // POST /authorize/login (accounts mode): signs in and links; failures look the same whether or
+  // not the e-mail exists (R56, R57) and are throttled (R62).
+  Outcome signIn(const FormInput& input);
+
+  // POST /authorize/cancel: redirect with error=access_denied and the stored state (R46).
   Outcome cancel(const FormInput& input);
 
-  // A client from the configuration or, failing that, the client store.
-  std::optional<storage::OAuthClient> findClient(std::string_view id);
+  // Deletes expired pending requests and idle throttle counters.
+  std::size_t sweep();
 
   const Options& options() const { return options_; }
+  const PasswordHasher& passwords() const { return passwords_; }
 
  private:
   struct Verified {
@@ -74,7 +87,25 @@ class Authorizer {
     storage::OAuthClient client{};
     std::string handle{};
   };
+  struct Credentials {
+    std::string email{};
+    std::string password{};
+  };
   std::variant<ErrorPage, Verified> verifyForm(const FormInput& input);
+  std::optional<ErrorPage> throttleAddress(const FormInput& input, bool sign_up);
+  std::optional<ErrorPage> throttleEmail(std::string_view email);
+  void recordFailure(std::string_view email);
+  std::variant<Outcome, Credentials> readCredentials(const Verified& verified,
+                                                     const FormInput& input);
+  Outcome checkPassword(const Verified& verified, const FormInput& input,
+                        const Credentials& credentials,
+                        const std::optional<storage::Account>& account);
+  // Marks the pending request consumed before anything is created or issued, so a replayed or
+  // racing POST gets nothing (R41, R49).
+  bool claim(const Verified& verified);
+  // Issues the code or implicit token for a claimed request.
+  Outcome complete(const Verified& verified, const std::string& user_id, const FormInput& input);
+  Outcome emailOnlySignUp(const Verified& verified, const FormInput& input);
   ShowPage signInPage(const storage::OAuthClient& client, const storage::PendingRequest& pending,
                       std::string_view handle, std::string_view csrf, int status,
                       std::string_view email, std::string_view error);
@@ -84,10 +115,11 @@ class Authorizer {
   Outcome deliver(std::string location, const storage::OAuthClient& client, const FormInput& input);
 
   Options options_;
-  std::map<std::string, storage::OAuthClient, std::less<>> configured_clients_;
+  ClientDirectory clients_;
   AuthorizerStores stores_;
   core::Clock& clock_;
   core::Random& random_;
+  PasswordHasher passwords_;
 };
 
 }  // namespace parley::linking

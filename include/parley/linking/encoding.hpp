@@ -16,6 +16,9 @@ using Params = std::multimap<std::string, std::string, std::less<>>;
 // malformed percent escape makes the whole input invalid (nullopt).
 std::optional<Params> parseUrlEncoded(std::string_view text);
 
+// Decodes one form-encoded component ('+' is a space); nullopt on a malformed escape.
+std::optional<std::string> formDecode(std::string_view text);
+
 // application/x-www-form-urlencoded encoding of one value: unreserved characters stay, space
 // becomes '+', everything else %XX (upper-case hex). The result never holds CR, LF, '&' or '#'.
 std::string formEncode(std::string_view value);

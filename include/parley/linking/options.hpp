@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "parley/linking/password.hpp"
+
 namespace parley::linking {
 
 // `linking.mode`: real accounts with passwords (the default, spec R1), or the original starter
@@ -25,8 +27,7 @@ struct ClientOptions {
   bool pkce_required{};
   std::chrono::seconds access_token_ttl{3600};
   std::chrono::seconds implicit_token_ttl{0};
-  bool rotate_refresh_tokens{};
-  std::chrono::seconds refresh_idle_ttl{0};
+  bool rotate_refresh_tokens{};  // refresh tokens never expire by time (R38)
 };
 
 struct Options {
@@ -42,6 +43,10 @@ struct Options {
   std::chrono::seconds code_ttl{300};      // R25: 30–600 s
   std::chrono::seconds refresh_grace{60};  // rotate mode grace period G (R37)
   std::string realm{"parley"};             // WWW-Authenticate realm
+  PasswordOptions password{};
+  // R75: accept bare 32-hex user ids (the original kit's tokens) in resolveAccessToken during a
+  // migration window. Off by default; every use is logged.
+  bool accept_legacy_tokens{};
 };
 
 // The first reason `options` must not be served (R6, R25, R34, R73), or nullopt when valid.

@@ -22,7 +22,6 @@ struct OAuthClient {
   std::chrono::seconds access_token_ttl{3600};
   std::chrono::seconds implicit_token_ttl{0};  // 0: no expiry, revocable (R19)
   bool rotate_refresh_tokens{};                // false: `stable` mode (R37)
-  std::chrono::seconds refresh_idle_ttl{0};    // 0: refresh tokens never expire by time (R38)
 
   friend bool operator==(const OAuthClient&, const OAuthClient&) = default;
 };
