@@ -4,6 +4,7 @@
 // randomness, and helpers that play the browser and Alexa.
 #include <gtest/gtest.h>
 
+#include <boost/json/serialize.hpp>
 #include <memory>
 
 #include "fakes.hpp"
@@ -98,7 +99,7 @@ inline std::string basic(const std::string& id, const std::string& secret) {
 }
 
 class LinkingHarness : public ::testing::Test {
- protected:
+ public:  // the helpers are shared with tests that build their own services
   explicit LinkingHarness(Mode mode = Mode::kEmailOnly) { rebuild(testOptions(mode)); }
 
   void rebuild(Options options) {
