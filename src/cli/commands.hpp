@@ -7,6 +7,8 @@ namespace parley::cli {
 // Adds every subcommand to `app`; each lives in its own file.
 void registerCommands(CLI::App& app);
 void addUsersCommand(CLI::App& app);
+void addClientsCommand(CLI::App& app);
+void addTokensCommand(CLI::App& app);
 // The exit code the subcommand that ran asked for.
 int exitCode();
 void setExitCode(int code);
