@@ -8,6 +8,8 @@ int exit_code = 0;
 void registerCommands(CLI::App& app) {
   addUsersCommand(app);
   addInvokeCommand(app);
+  addClientsCommand(app);
+  addTokensCommand(app);
 }
 
 int exitCode() { return exit_code; }

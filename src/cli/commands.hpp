@@ -8,6 +8,8 @@ namespace parley::cli {
 void registerCommands(CLI::App& app);
 void addUsersCommand(CLI::App& app);
 void addInvokeCommand(CLI::App& app);
+void addClientsCommand(CLI::App& app);
+void addTokensCommand(CLI::App& app);
 // The exit code the subcommand that ran asked for.
 int exitCode();
 void setExitCode(int code);

@@ -1,0 +1,64 @@
+#include "parley/linking/crypto.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace parley::linking {
+namespace {
+
+void ensureSodium() {
+  static const bool ready = sodium_init() >= 0;  // idempotent and thread-safe in libsodium
+  if (!ready) throw std::runtime_error("libsodium initialisation failed");
+}
+
+std::array<std::uint8_t, crypto_hash_sha256_BYTES> sha256(std::string_view data) {
+  ensureSodium();
+  std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size());
+  return digest;
+}
+
+}  // namespace
+
+std::string sha256Hex(std::string_view data) {
+  auto digest = sha256(data);
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.pop_back();
+  return hex;
+}
+
+std::string base64Url(std::span<const std::uint8_t> bytes) {
+  ensureSodium();
+  constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+bool constantTimeEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  ensureSodium();
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string randomToken(core::Random& random, std::string_view prefix) {
+  std::array<std::uint8_t, 32> bytes{};
+  random.fill(bytes);
+  std::string token;
+  if (!prefix.empty()) {
+    token.append(prefix);
+    token.push_back('_');
+  }
+  token += base64Url(bytes);
+  sodium_memzero(bytes.data(), bytes.size());
+  return token;
+}
+
+std::string pkceChallenge(std::string_view verifier) { return base64Url(sha256(verifier)); }
+
+}  // namespace parley::linking

@@ -1,0 +1,84 @@
+#include "parley/linking/encoding.hpp"
+
+#include <gtest/gtest.h>
+
+#include "parley/linking/crypto.hpp"
+#include "parley/linking/email.hpp"
+
+namespace parley::linking {
+namespace {
+
+TEST(ParseUrlEncoded, DecodesPlusAndPercentAndKeepsRepeats) {
+  auto params = parseUrlEncoded("a=x+y%21&b=&a=2&&c");
+  ASSERT_TRUE(params);
+  EXPECT_EQ(params->count("a"), 2u);
+  EXPECT_EQ(params->find("a")->second, "x y!");
+  EXPECT_EQ(params->find("b")->second, "");
+  EXPECT_EQ(params->find("c")->second, "");
+}
+
+TEST(ParseUrlEncoded, RejectsMalformedEscapes) {
+  EXPECT_FALSE(parseUrlEncoded("a=%"));
+  EXPECT_FALSE(parseUrlEncoded("a=%4"));
+  EXPECT_FALSE(parseUrlEncoded("a=%zz"));
+  EXPECT_FALSE(parseUrlEncoded("%=1"));
+}
+
+TEST(FormEncode, EscapesEverythingThatCouldBreakAUrlOrHeader) {
+  EXPECT_EQ(formEncode("a b&c#d%e+f\r\n=\"<>"), "a+b%26c%23d%25e%2Bf%0D%0A%3D%22%3C%3E");
+  EXPECT_EQ(formEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(formEncode("\xc3\xa9"), "%C3%A9");
+}
+
+TEST(AppendToRedirect, UsesQueryAmpersandOrFragment) {
+  std::vector<std::pair<std::string, std::string>> params{{"code", "c"}, {"state", "s t"}};
+  EXPECT_EQ(appendToRedirect("https://a.example/cb", params, false),
+            "https://a.example/cb?code=c&state=s+t");
+  EXPECT_EQ(appendToRedirect("https://a.example/cb?vendorId=M1", params, false),
+            "https://a.example/cb?vendorId=M1&code=c&state=s+t");
+  EXPECT_EQ(appendToRedirect("https://a.example/cb", params, true),
+            "https://a.example/cb#code=c&state=s+t");
+}
+
+TEST(OriginOf, KeepsSchemeAndAuthority) {
+  EXPECT_EQ(originOf("https://pitangui.amazon.com/api/skill/link/M1"),
+            "https://pitangui.amazon.com");
+  EXPECT_EQ(originOf("https://a.example?x"), "https://a.example");
+  EXPECT_EQ(originOf("relative/path"), "");
+}
+
+TEST(Crypto, HashesAndTokensHaveTheSpecifiedShape) {
+  EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  core::SeededRandom random{1};
+  auto token = randomToken(random, "at");
+  ASSERT_EQ(token.size(), 46u);
+  EXPECT_EQ(token.substr(0, 3), "at_");
+  EXPECT_EQ(token.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 3),
+            std::string::npos);
+  EXPECT_EQ(randomToken(random).size(), 43u);
+  // RFC 7636 appendix B.
+  EXPECT_EQ(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+  EXPECT_TRUE(constantTimeEqual("abc", "abc"));
+  EXPECT_FALSE(constantTimeEqual("abc", "abd"));
+  EXPECT_FALSE(constantTimeEqual("abc", "abcd"));
+}
+
+TEST(NormalizeEmail, TrimsAndLowerCases) {
+  EXPECT_EQ(normalizeEmail("  User.Name+tag@Example.COM "), "user.name+tag@example.com");
+}
+
+TEST(NormalizeEmail, RejectsMarkupInjectionAndOversizedInput) {
+  for (std::string bad : {"", "   ", "no-at", "a@@b.c", "a@b@c.d", "@x.y", "a@", "a@localhost",
+                          "<script>alert(1)</script>@x.y", "' OR '1'='1' --@x.y",
+                          "admin@x.y'; DROP TABLE users;--", "a b@x.y", "a@x.y\r\n", "a\t@x.y",
+                          ".a@x.y", "a..b@x.y", "a@x..y", "a@-.y\x01", "\xc3\xa9@x.y"}) {
+    EXPECT_FALSE(normalizeEmail(bad)) << bad;
+  }
+  EXPECT_FALSE(normalizeEmail(std::string(250, 'a') + "@x.yz"));
+  EXPECT_FALSE(normalizeEmail(std::string(10240, 'a') + "@x.y"));
+}
+
+}  // namespace
+}  // namespace parley::linking
