@@ -10,6 +10,7 @@ void registerCommands(CLI::App& app) {
   addInvokeCommand(app);
   addClientsCommand(app);
   addTokensCommand(app);
+  addServeCommand(app);
 }
 
 int exitCode() { return exit_code; }

@@ -10,6 +10,7 @@ void addUsersCommand(CLI::App& app);
 void addInvokeCommand(CLI::App& app);
 void addClientsCommand(CLI::App& app);
 void addTokensCommand(CLI::App& app);
+void addServeCommand(CLI::App& app);
 // The exit code the subcommand that ran asked for.
 int exitCode();
 void setExitCode(int code);

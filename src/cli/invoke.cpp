@@ -1,7 +1,5 @@
 // skill invoke [FILE] [--config FILE]: one Alexa request through the sample skill, the response
 // JSON on stdout. For trying the skill locally and for end-to-end tests of the whole runtime.
-#include <spdlog/sinks/stdout_color_sinks.h>
-
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -10,19 +8,11 @@
 #include <string>
 
 #include "app_config.hpp"
+#include "application.hpp"
 #include "commands.hpp"
-#include "sample_skill.hpp"
 
 namespace parley::cli {
 namespace {
-
-// stdout carries the response; every log line goes to stderr.
-void logToStderr(const std::string& level) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "parley", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-  logger->set_level(spdlog::level::from_str(level));
-  spdlog::set_default_logger(logger);
-}
 
 std::optional<std::string> readRequest(const std::string& file) {
   std::ostringstream text;
@@ -44,12 +34,8 @@ int invoke(const std::string& file, const config::Config& config) {
     return 2;
   }
   try {
-    const auto users = openUserStore(config.storage);
-    const auto engine = app::makeSampleSkill(
-        *users,
-        {.views = config.skill.views,
-         .skill = {.seed = config.skill.seed, .application_ids = config.skill.application_ids}});
-    const auto response = engine->handle(*body);
+    const Application application{config};
+    const auto response = application.skill().handle(*body);
     if (!response) {
       std::cerr << "skill invoke: " << response.error().message() << "\n";
       return 2;

@@ -334,6 +334,7 @@ void readServer(Section section, ServerOptions& server) {
   section.field("bodyLimit", server.body_limit, 1, std::uint64_t{1} << 30);
   section.field("headerLimit", server.header_limit, 1, std::uint64_t{1} << 20);
   section.field("idleTimeoutSeconds", server.idle_timeout_seconds, 1, 86400);
+  section.field("www", server.www);
   auto tls = section.section("tls");
   tls.field("cert", server.tls.cert);
   tls.field("key", server.tls.key);

@@ -200,6 +200,9 @@ struct Server::Impl {
 
       Request request(parser.release());
       request.setId(next_id.fetch_add(1, std::memory_order_relaxed));
+      boost::system::error_code peer_ec;
+      const auto peer = lowest.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) request.setRemoteAddress(peer.address().to_string());
       Response response = co_await dispatch(request);
       const bool keep_alive = request.keepAlive() && !stopping.load();
       auto& message = response.message();

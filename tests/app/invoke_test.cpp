@@ -39,15 +39,37 @@ class Invoke : public ::testing::Test {
     config_ = dir_.write("test.json", R"({
       "storage": {"type": "sqlite", "path": ")" +
                                           (dir_ / "users.db").string() + R"("},
+      "server": {"www": ")" + (sourceDir() / "www").string() +
+                                          R"("},
       "skill": {"views": ")" + (sourceDir() / "app/views").string() +
                                           R"(", "seed": 1},
+      "linking": {"clients": [{"id": "invoke-test", "name": "Invoke Test",
+        "secret": "invoke-test-secret-0123456789abcdef0123456789",
+        "redirectUris": ["https://pitangui.amazon.com/api/skill/link/MTEST"]}]},
       "log": {"level": "info"}
     })");
+    // Alexa sends the access token the OAuth server issued, not the user id.
+    const auto issued =
+        runCommand("tokens issue --user tok-linked --config " + quote(config_.string()));
+    token_ = boost::json::parse(issued.out).at("access_token").as_string().c_str();
+  }
+
+  // launch-linked.json carrying the issued access token.
+  std::string linkedRequest() const {
+    auto text = readFile(sourceDir() / "tests/fixtures/alexa/launch-linked.json");
+    for (auto at = text.find("tok-linked"); at != std::string::npos; at = text.find("tok-linked")) {
+      text.replace(at, 10, token_);
+    }
+    return text;
   }
 
   // Runs `skill invoke <arguments>`, with `stdin_text` on stdin when given.
   Outcome run(const std::string& arguments, const std::optional<std::string>& stdin_text = {}) {
-    std::string command = quote((binDir() / "skill").string()) + " invoke " + arguments;
+    return runCommand("invoke " + arguments, stdin_text);
+  }
+  Outcome runCommand(const std::string& arguments,
+                     const std::optional<std::string>& stdin_text = {}) const {
+    std::string command = quote((binDir() / "skill").string()) + " " + arguments;
     if (stdin_text) command += " < " + quote(dir_.write("stdin.json", *stdin_text).string());
     command +=
         " > " + quote((dir_ / "out.txt").string()) + " 2> " + quote((dir_ / "err.txt").string());
@@ -64,10 +86,11 @@ class Invoke : public ::testing::Test {
 
   parley::testing::TempDir dir_;
   std::filesystem::path config_;
+  std::string token_;
 };
 
 TEST_F(Invoke, GreetsTheLinkedUserFromTheDatabase) {
-  const auto outcome = runFixture("launch-linked.json");
+  const auto outcome = run("--config " + quote(config_.string()), linkedRequest());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   const auto response = json(outcome);
   EXPECT_EQ(response.at("response").at("outputSpeech").at("ssml"),
@@ -115,8 +138,7 @@ TEST_F(Invoke, LogsSkillEventsOnStderrWithoutTheToken) {
 }
 
 TEST_F(Invoke, ReadsTheRequestFromStdin) {
-  const auto outcome = run("--config " + quote(config_.string()),
-                           readFile(sourceDir() / "tests/fixtures/alexa/launch-linked.json"));
+  const auto outcome = run("--config " + quote(config_.string()), linkedRequest());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_NE(outcome.out.find("Welcome ada@example.com!"), std::string::npos);
 }

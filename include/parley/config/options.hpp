@@ -25,6 +25,7 @@ struct ServerOptions {
   std::size_t body_limit{65536};
   std::size_t header_limit{8192};
   int idle_timeout_seconds{30};
+  std::string www{"www"};  // templates/ and static/ of the linking pages
   TlsOptions tls{};
 };
 

@@ -49,6 +49,10 @@ class Request {
   // Per-server sequence number given by the server, for log lines; 0 outside a server.
   std::uint64_t id() const { return id_; }
   void setId(std::uint64_t id) { id_ = id; }
+  // The peer's IP address as the server saw it (for per-address throttling); empty outside a
+  // server.
+  std::string_view remoteAddress() const { return remote_address_; }
+  void setRemoteAddress(std::string address) { remote_address_ = std::move(address); }
 
   const Message& message() const { return message_; }
   Message& message() { return message_; }
@@ -56,6 +60,7 @@ class Request {
  private:
   Message message_{};
   std::uint64_t id_{0};
+  std::string remote_address_{};
 };
 
 }  // namespace parley::http

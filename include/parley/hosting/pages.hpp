@@ -1,0 +1,28 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace parley::hosting {
+
+// The Mustache templates of www/templates, loaded and parsed once at startup; rendering is
+// thread-safe. Every {{value}} is HTML-escaped by Mustache.
+class Pages {
+ public:
+  // Loads every *.mustache file of `directory`; throws std::runtime_error naming the file when
+  // one is unreadable or does not parse.
+  explicit Pages(const std::filesystem::path& directory);
+  ~Pages();
+  Pages(const Pages&) = delete;
+  Pages& operator=(const Pages&) = delete;
+
+  // Renders template `name` (file name without .mustache); throws std::out_of_range when unknown.
+  std::string render(const std::string& name, const boost::json::object& model) const;
+
+ private:
+  std::map<std::string, std::string, std::less<>> sources_;
+};
+
+}  // namespace parley::hosting

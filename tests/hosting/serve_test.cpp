@@ -1,0 +1,328 @@
+// `skill serve` as a user runs it: a real process on 127.0.0.1, a real HTTP client, the original
+// kit's whole flow (sign-up page → form → redirect with token → POST /skill → welcome).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "parley/net/http_client.hpp"
+#include "support/fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+extern char** environ;
+
+namespace parley {
+namespace {
+
+using parley::testing::binDir;
+using parley::testing::readFile;
+using parley::testing::sourceDir;
+
+constexpr std::string_view kRedirect = "https://pitangui.amazon.com/api/skill/link/MTEST";
+constexpr std::string_view kAndroid =
+    "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36";
+
+// A `skill serve` child process on an ephemeral port; SIGTERM and reaped at scope end.
+class ServeProcess {
+ public:
+  ServeProcess(const std::filesystem::path& config, const std::filesystem::path& log) : log_(log) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const std::string binary = (binDir() / "skill").string();
+    const std::string config_arg = config.string();
+    std::vector<char*> argv{const_cast<char*>(binary.c_str()),
+                            const_cast<char*>("serve"),
+                            const_cast<char*>("--port"),
+                            const_cast<char*>("0"),
+                            const_cast<char*>("--config"),
+                            const_cast<char*>(config_arg.c_str()),
+                            nullptr};
+    if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid_ = 0;
+    posix_spawn_file_actions_destroy(&actions);
+    const std::regex listening{R"(listening on http://127\.0\.0\.1:(\d+))"};
+    for (int attempt = 0; attempt < 300 && port_ == 0 && pid_ != 0; ++attempt) {
+      std::smatch match;
+      const auto text = readFile(log_);
+      if (std::regex_search(text, match, listening)) port_ = std::stoi(match[1]);
+      if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~ServeProcess() { stop(); }
+
+  // SIGTERM, then the exit status (-1 when it had to be killed).
+  int stop() {
+    if (pid_ == 0) return exit_code_;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    for (int attempt = 0; attempt < 500; ++attempt) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = 0;
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return exit_code_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+    pid_ = 0;
+    return -1;
+  }
+
+  int port() const { return port_; }
+  std::string log() const { return readFile(log_); }
+
+ private:
+  std::filesystem::path log_;
+  pid_t pid_{0};
+  int port_{0};
+  int exit_code_{-1};
+};
+
+class Serve : public ::testing::Test {
+ protected:
+  void start(std::string_view mode, bool success_page = true, std::size_t body_limit = 65536) {
+    config_ = dir_.write("config.json", R"({
+      "server": {"host": "127.0.0.1", "port": 0, "www": ")" +
+                                            (sourceDir() / "www").string() + R"(", "bodyLimit": )" +
+                                            std::to_string(body_limit) +
+                                            R"(, "idleTimeoutSeconds": 2},
+      "storage": {"type": "sqlite", "path": ")" +
+                                            (dir_ / "parley.db").string() + R"("},
+      "skill": {"views": ")" + (sourceDir() / "app/views").string() +
+                                            R"(", "seed": 1},
+      "linking": {"mode": ")" + std::string(mode) +
+                                            R"(", "successPage": )" +
+                                            (success_page ? "true" : "false") + R"(,
+        "clients": [{"id": "serve-test", "name": "Serve Test",
+          "secret": "serve-test-secret-0123456789abcdef0123456789",
+          "redirectUris": [")" + std::string(kRedirect) +
+                                            R"("]}]},
+      "log": {"level": "info"}
+    })");
+    server_ = std::make_unique<ServeProcess>(config_, dir_ / "serve.log");
+    ASSERT_NE(server_->port(), 0) << server_->log();
+  }
+
+  net::Response send(std::string method, std::string_view path, std::string body = {},
+                     net::Headers headers = {}) {
+    auto response = client_.send(
+        {.method = std::move(method),
+         .url = "http://127.0.0.1:" + std::to_string(server_->port()) + std::string(path),
+         .headers = std::move(headers),
+         .body = std::move(body)});
+    EXPECT_TRUE(response) << (response ? "" : response.error().message());
+    return response ? *response : net::Response{};
+  }
+
+  net::Response skill(const std::string& body) {
+    return send("POST", "/skill", body, {{"Content-Type", "application/json"}});
+  }
+
+  static std::string launchWithToken(const std::string& token) {
+    auto text = readFile(sourceDir() / "tests/fixtures/alexa/launch-linked.json");
+    for (auto at = text.find("tok-linked"); at != std::string::npos; at = text.find("tok-linked")) {
+      text.replace(at, 10, token);
+    }
+    return text;
+  }
+
+  static std::string hidden(const std::string& page, const std::string& name) {
+    std::smatch match;
+    const std::regex input{"name=\"" + name + "\" value=\"([^\"]*)\""};
+    return std::regex_search(page, match, input) ? match[1].str() : std::string{};
+  }
+
+  static std::string cookieOf(const net::Response& response) {
+    auto value = std::string(response.header("Set-Cookie").value_or(""));
+    return value.substr(0, value.find(';'));
+  }
+
+  static std::string authorizeQuery(std::string_view response_type, std::string_view state) {
+    boost::urls::url url{"/"};
+    url.params().append({"response_type", response_type});
+    url.params().append({"client_id", "serve-test"});
+    url.params().append({"redirect_uri", kRedirect});
+    url.params().append({"state", state});
+    return std::string(url.buffer());
+  }
+
+  // GET the sign-up page, POST the e-mail as the original's form did; returns the final response.
+  net::Response linkByEmail(std::string_view email, std::string_view user_agent) {
+    const auto page = send("GET", authorizeQuery("token", "st&ate=1"));
+    EXPECT_EQ(page.status, 200u) << page.body;
+    const auto form = "request=" + hidden(page.body, "request") +
+                      "&csrf=" + hidden(page.body, "csrf") +
+                      "&email=" + boost::urls::encode(email, boost::urls::unreserved_chars);
+    return send("POST", "/", form,
+                {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Cookie", cookieOf(page)},
+                 {"Origin", "http://127.0.0.1:" + std::to_string(server_->port())},
+                 {"User-Agent", std::string(user_agent)}});
+  }
+
+  static std::string fragmentParam(std::string_view location, std::string_view name) {
+    const auto fragment = location.substr(location.find('#') + 1);
+    auto params = boost::urls::parse_query(fragment);
+    if (!params) return {};
+    for (const auto& param : *params) {
+      if (param.key == name) return param.value;
+    }
+    return {};
+  }
+
+  parley::testing::TempDir dir_;
+  std::filesystem::path config_;
+  std::unique_ptr<ServeProcess> server_;
+  net::BeastHttpClient client_;
+};
+
+TEST_F(Serve, LinksByEmailThenGreetsTheUserByToken) {
+  start("email-only");
+  const auto linked = linkByEmail("ada@example.com", kAndroid);
+  ASSERT_TRUE(linked.status == 302 || linked.status == 303) << linked.status << linked.body;
+  const std::string location{linked.header("Location").value_or("")};
+  ASSERT_EQ(location.rfind(std::string(kRedirect) + "#", 0), 0u) << location;
+  EXPECT_EQ(fragmentParam(location, "state"), "st&ate=1");
+  EXPECT_EQ(fragmentParam(location, "token_type"), "Bearer");
+  const auto token = fragmentParam(location, "access_token");
+  ASSERT_GE(token.size(), 32u);
+
+  const auto reply = skill(launchWithToken(token));
+  ASSERT_EQ(reply.status, 200u);
+  EXPECT_EQ(reply.header("Content-Type").value_or(""), "application/json");
+  const auto json = boost::json::parse(reply.body);
+  EXPECT_EQ(json.at("response").at("outputSpeech").at("ssml"),
+            "<speak>Welcome ada@example.com! You are authenticated.</speak>");
+  EXPECT_EQ(server_->log().find(token), std::string::npos) << "the token reached the log";
+  EXPECT_EQ(server_->log().find("ada@example.com"), std::string::npos) << "an e-mail was logged";
+}
+
+TEST_F(Serve, DesktopBrowsersGetASuccessPageThatFollowsTheLink) {
+  start("email-only");
+  const auto linked = linkByEmail("grace@example.com", "Mozilla/5.0 (X11; Linux x86_64)");
+  ASSERT_EQ(linked.status, 200u) << linked.body;
+  EXPECT_NE(linked.body.find("http-equiv=\"refresh\""), std::string::npos);
+  EXPECT_NE(linked.body.find(std::string(kRedirect)), std::string::npos);
+  EXPECT_EQ(linked.body.find("<script"), std::string::npos);
+}
+
+TEST_F(Serve, WithoutTheSuccessPageEveryoneIsRedirected) {
+  start("email-only", /*success_page=*/false);
+  const auto linked = linkByEmail("grace@example.com", "Mozilla/5.0 (X11; Linux x86_64)");
+  EXPECT_TRUE(linked.status == 302 || linked.status == 303) << linked.status;
+}
+
+TEST_F(Serve, UnlinkedUsersGetTheLinkAccountCard) {
+  start("accounts");
+  const auto reply = skill(readFile(sourceDir() / "tests/fixtures/alexa/launch-unlinked.json"));
+  ASSERT_EQ(reply.status, 200u);
+  const auto json = boost::json::parse(reply.body);
+  EXPECT_EQ(json.at("response").at("card").at("type"), "LinkAccount");
+  EXPECT_EQ(json.at("response").at("shouldEndSession"), true);
+  // A token nobody issued is the same as none.
+  const auto unknown = boost::json::parse(skill(launchWithToken("forged-token")).body);
+  EXPECT_EQ(unknown.at("response").at("card").at("type"), "LinkAccount");
+}
+
+TEST_F(Serve, RejectsBadClientsAndRedirectsWithoutRedirecting) {
+  start("email-only");
+  auto query = authorizeQuery("token", "s");
+  auto bad_client = query;
+  bad_client.replace(bad_client.find("serve-test"), 10, "evil");
+  const auto unknown_client = send("GET", bad_client);
+  EXPECT_EQ(unknown_client.status, 400u);
+  EXPECT_FALSE(unknown_client.header("Location"));
+  EXPECT_NE(unknown_client.header("Content-Type").value_or("").find("text/html"),
+            std::string::npos);
+
+  const auto evil = send(
+      "GET", "/?response_type=token&client_id=serve-test&state=s&redirect_uri=" +
+                 boost::urls::encode("https://evil.example/cb", boost::urls::unreserved_chars));
+  EXPECT_EQ(evil.status, 400u);
+  EXPECT_FALSE(evil.header("Location"));
+  EXPECT_EQ(evil.body.find("evil.example"), std::string::npos);
+
+  const auto unsupported = send("GET", authorizeQuery("id_token", "s1"));
+  EXPECT_EQ(unsupported.status, 302u);
+  const std::string location{unsupported.header("Location").value_or("")};
+  EXPECT_NE(location.find("error=unsupported_response_type"), std::string::npos) << location;
+  EXPECT_NE(location.find("state=s1"), std::string::npos) << location;
+}
+
+TEST_F(Serve, PagesCarrySecurityHeadersAndEscapeReflectedValues) {
+  start("email-only");
+  const auto page = send("GET", authorizeQuery("token", "<script>alert(1)</script>"));
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_NE(page.header("Content-Security-Policy").value_or("").find("frame-ancestors 'none'"),
+            std::string::npos);
+  EXPECT_EQ(page.header("X-Content-Type-Options").value_or(""), "nosniff");
+  EXPECT_TRUE(page.header("Referrer-Policy"));
+  EXPECT_NE(page.header("Cache-Control").value_or("").find("no-store"), std::string::npos);
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos);
+  const auto css = send("GET", "/static/style.css");
+  EXPECT_EQ(css.status, 200u);
+  EXPECT_NE(css.header("Content-Type").value_or("").find("text/css"), std::string::npos);
+}
+
+TEST_F(Serve, AnswersBadInputWithClearErrors) {
+  start("accounts", true, /*body_limit=*/4096);
+  EXPECT_EQ(send("GET", "/healthz").status, 200u);
+  EXPECT_EQ(send("GET", "/nowhere").status, 404u);
+  const auto wrong_method = send("GET", "/skill");
+  EXPECT_EQ(wrong_method.status, 405u);
+  EXPECT_EQ(wrong_method.header("Allow").value_or(""), "POST");
+
+  const auto not_json = send("POST", "/skill", "{}", {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(not_json.status, 415u);
+  for (const std::string body : {"{", "[]", R"({"version":"1.0"})", "null", ""}) {
+    const auto reply = skill(body);
+    EXPECT_EQ(reply.status, 400u) << body;
+    EXPECT_TRUE(boost::json::parse(reply.body).as_object().contains("error")) << reply.body;
+  }
+  EXPECT_EQ(skill(std::string(5000, ' ')).status, 413u);
+  EXPECT_EQ(send("GET", "/healthz", {}, {{"X-Big", std::string(9000, 'a')}}).status, 431u);
+  // Still serving after all of that.
+  EXPECT_EQ(skill(readFile(sourceDir() / "tests/fixtures/alexa/intent-help.json")).status, 200u);
+}
+
+TEST_F(Serve, AnswersManyClientsAtOnce) {
+  start("accounts");
+  const auto body = readFile(sourceDir() / "tests/fixtures/alexa/intent-help.json");
+  std::atomic<int> correct{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 16; ++c) {
+    clients.emplace_back([&] {
+      net::BeastHttpClient own;
+      for (int i = 0; i < 25; ++i) {
+        auto reply =
+            own.send({.method = "POST",
+                      .url = "http://127.0.0.1:" + std::to_string(server_->port()) + "/skill",
+                      .headers = {{"Content-Type", "application/json"}},
+                      .body = body});
+        if (reply && reply->status == 200 &&
+            reply->body.find("Some help text here.") != std::string::npos) {
+          ++correct;
+        }
+      }
+    });
+  }
+  for (auto& thread : clients) thread.join();
+  EXPECT_EQ(correct.load(), 16 * 25);
+}
+
+TEST_F(Serve, StopsCleanlyOnSigterm) {
+  start("accounts");
+  EXPECT_EQ(send("GET", "/healthz").status, 200u);
+  EXPECT_EQ(server_->stop(), 0) << server_->log();
+}
+
+}  // namespace
+}  // namespace parley
