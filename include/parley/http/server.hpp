@@ -35,8 +35,8 @@ struct ServerOptions {
 // requests answered in order, one at a time per connection (pipelined requests wait in a bounded
 // buffer). Limits and timeouts from ServerOptions; malformed input gets 400 and a close.
 //
-// The constructor binds (throws std::system_error when the address is taken or TLS files are
-// unusable); the router must outlive the server.
+// The constructor binds (throws boost::system::system_error when the address is taken or TLS
+// files are unusable); the router must outlive the server.
 class Server {
  public:
   Server(const Router& router, ServerOptions options);
