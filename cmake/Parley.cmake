@@ -39,7 +39,9 @@ function(parley_add_test name)
   target_include_directories(${name}_test PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_link_libraries(${name}_test PRIVATE ${ARG_DEPS} parley_testing GTest::gtest GTest::gmock
     GTest::gtest_main parley_flags)
-  gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60)
+  # One ctest per binary: a process per test case costs more than the tests themselves under ASan.
+  add_test(NAME ${name} COMMAND ${name}_test --gtest_brief=1)
+  set_tests_properties(${name} PROPERTIES TIMEOUT 600)
 endfunction()
 
 # spdlog and fmt header-only everywhere: Debian ships them only as shared libraries, and the
