@@ -7,6 +7,7 @@
 #include "parley/core/clock.hpp"
 #include "parley/core/random.hpp"
 #include "parley/hosting/pages.hpp"
+#include "parley/hosting/routes.hpp"
 #include "parley/http/router.hpp"
 #include "parley/linking/authorizer.hpp"
 #include "parley/linking/token_service.hpp"

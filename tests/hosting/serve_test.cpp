@@ -169,11 +169,11 @@ class Serve : public ::testing::Test {
   }
 
   static std::string fragmentParam(std::string_view location, std::string_view name) {
-    const auto fragment = location.substr(location.find('#') + 1);
+    const std::string fragment{location.substr(location.find('#') + 1)};
     auto params = boost::urls::parse_query(fragment);
     if (!params) return {};
     for (const auto& param : *params) {
-      if (param.key == name) return param.value;
+      if (param.key.decode() == name) return param.value.decode();
     }
     return {};
   }
