@@ -24,7 +24,7 @@ $(CONFIG):
 	cp config/local.json.example $(CONFIG)
 
 run: build $(CONFIG)
-	build/bin/skill invoke --config $(CONFIG) tests/fixtures/alexa/launch-unlinked.json
+	build/bin/skill serve --config $(CONFIG)
 
 format:
 	find include src app tests bench tools -name '*.[ch]pp' | xargs clang-format -i
