@@ -47,10 +47,12 @@ assert.equal(fn.Properties.Runtime, 'provided.al2023');
 assert.deepEqual(fn.Properties.Architectures, ['x86_64']);
 assert.match(fn.Properties.Code.S3Key, /skill-lambda\.zip$/);
 const vars = fn.Properties.Environment.Variables;
-assert.equal(vars.PARLEY_ENV, 'production');
-assert.equal(vars.PARLEY_TABLE_PREFIX, 'parley-skill-prod-');
+assert.equal(vars.SKILL_ENV, 'production');
+assert.equal(vars.PARLEY_STORAGE_TYPE, 'dynamodb');
+assert.equal(vars.PARLEY_STORAGE_TABLE_PREFIX, 'parley-skill-prod-');
+assert.equal(vars.PARLEY_STORAGE_CA_FILE, '/etc/pki/tls/certs/ca-bundle.crt');
 assert.equal(vars.SSL_CERT_FILE, '/etc/pki/tls/certs/ca-bundle.crt');
-assert.equal(vars.PARLEY_SKILL_ID, skillId);
+assert.equal(vars.PARLEY_SKILL_APPLICATION_IDS, skillId);
 
 // Alexa may invoke it for this skill only.
 const alexa = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties)
@@ -74,6 +76,7 @@ assert.deepEqual(Object.values(tables).map((t) => t.Properties.TableName).sort()
   'parley-skill-prod-users']);
 for (const table of Object.values(tables)) {
   assert.equal(table.Properties.BillingMode, 'PAY_PER_REQUEST');
+  assert.deepEqual(table.Properties.KeySchema, [{ AttributeName: 'id', KeyType: 'HASH' }]);
   assert.deepEqual(table.Properties.TimeToLiveSpecification, { AttributeName: 'ttl', Enabled: true });
 }
 
@@ -85,11 +88,10 @@ assert.equal(dynamo.length, 1);
 assert.ok(dynamo[0].Action.every((a) => a.startsWith('dynamodb:')));
 assert.ok(!dynamo[0].Action.includes('dynamodb:*') && !dynamo[0].Action.includes('dynamodb:Scan'));
 const tableOf = (resource) => {
-  const getAtt = resource['Fn::GetAtt'] ?? resource['Fn::Join']?.[1]?.[0]?.['Fn::GetAtt'];
-  assert.ok(getAtt, `unexpected resource ${JSON.stringify(resource)}`);
-  return getAtt[0];
+  assert.ok(resource['Fn::GetAtt']?.[1] === 'Arn', `unexpected resource ${JSON.stringify(resource)}`);
+  return resource['Fn::GetAtt'][0];
 };
-assert.deepEqual([...new Set(dynamo[0].Resource.map(tableOf))].sort(), Object.keys(tables).sort());
+assert.deepEqual(dynamo[0].Resource.map(tableOf).sort(), Object.keys(tables).sort());
 for (const statement of statements.filter((s) => s !== dynamo[0])) {
   assert.ok(statement.Action.every((a) => a.startsWith('logs:')), JSON.stringify(statement));
 }
