@@ -15,8 +15,10 @@ const skillId = 'amzn1.ask.skill.8f3c2e71-6a4b-4c1d-b2e9-5d7a0c9f1e36';
 const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
 
 function packageService(descriptor, stage) {
+  // The repository's layout: the descriptor in deploy/, the artifact in dist/.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sls-'));
-  fs.writeFileSync(path.join(dir, 'serverless.yml'), descriptor);
+  fs.mkdirSync(path.join(dir, 'deploy'));
+  fs.writeFileSync(path.join(dir, 'deploy', 'serverless.yml'), descriptor);
   fs.mkdirSync(path.join(dir, 'dist'));
   const zip = path.join(source, 'dist', 'skill-lambda.zip');
   fs.writeFileSync(path.join(dir, 'dist', 'skill-lambda.zip'),
@@ -25,7 +27,7 @@ function packageService(descriptor, stage) {
   // Only PATH and a fresh HOME: no AWS credentials, profiles or region from the developer.
   const env = { PATH: process.env.PATH, HOME: path.join(dir, 'home'), PARLEY_SKILL_ID: skillId,
     SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-  const run = spawnSync(serverless, ['package', '--stage', stage], { cwd: dir, env, encoding: 'utf8',
+  const run = spawnSync(serverless, ['package', '--stage', stage], { cwd: path.join(dir, 'deploy'), env, encoding: 'utf8',
     timeout: 180000 });
   return { dir, run };
 }
@@ -34,7 +36,7 @@ const descriptor = fs.readFileSync(path.join(source, 'deploy', 'serverless.yml')
 const { dir, run } = packageService(descriptor, 'prod');
 assert.equal(run.status, 0, `serverless package failed:\n${run.stdout}\n${run.stderr}`);
 const template = JSON.parse(fs.readFileSync(
-  path.join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
+  path.join(dir, 'deploy', '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
 const resources = Object.entries(template.Resources);
 const ofType = (type) => resources.filter(([, r]) => r.Type === type);
 
