@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   std::vector<const char*> args(argv, argv + argc);
   const std::string_view name = argc > 0 ? argv[0] : "";
   const bool as_bootstrap = name == "bootstrap" || name.ends_with("/bootstrap");
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): no other thread exists yet
   if (argc == 1 && (as_bootstrap || std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr)) {
     args.push_back("lambda");
   }
