@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 CONFIG ?= config/local.json
 
-.PHONY: deps build test run watch bench format clean
+.PHONY: deps build test run watch bench format clean package
 
 deps:
 	@scripts/install-deps.sh build
@@ -18,6 +18,7 @@ test:
 	@scripts/install-deps.sh test
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug -j $(JOBS)
+	@$(MAKE) --no-print-directory package
 	ctest --preset debug -j $(JOBS)
 
 $(CONFIG):
@@ -34,3 +35,9 @@ clean:
 
 watch: build $(CONFIG)
 	CONFIG=$(CONFIG) tools/watch.sh
+
+# dist/skill-lambda.zip for AWS Lambda (provided.al2023): the fully static `skill` as bootstrap.
+package: deps
+	cmake --preset static >/dev/null
+	cmake --build --preset static -j $(JOBS) --target skill
+	tools/package/package.sh

@@ -12,6 +12,7 @@ void registerCommands(CLI::App& app) {
   addTokensCommand(app);
   addServeCommand(app);
 }
+void registerCommands(CLI::App& app) { addLambdaCommand(app); }
 
 int exitCode() { return exit_code; }
 void setExitCode(int code) { exit_code = code; }

@@ -11,6 +11,7 @@ void addInvokeCommand(CLI::App& app);
 void addClientsCommand(CLI::App& app);
 void addTokensCommand(CLI::App& app);
 void addServeCommand(CLI::App& app);
+void addLambdaCommand(CLI::App& app);
 // The exit code the subcommand that ran asked for.
 int exitCode();
 void setExitCode(int code);

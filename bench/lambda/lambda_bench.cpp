@@ -1,0 +1,116 @@
+// The packaged bootstrap under the fake Runtime API:
+//   ColdStart    exec() to the first result posted (what Lambda adds to the first invocation)
+//   Invocation   one Alexa launch round trip in a warm process, /next to the posted result
+// Counters: peak RSS (VmHWM) of the bootstrap after the invocations. Targets: cold start < 10 ms,
+// RSS < 15 MB. Run: build/release/bin/lambda_bench (after `make package`).
+
+#include <benchmark/benchmark.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fake_runtime_api.hpp"
+#include "support/fixtures.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+using parley::testing::FakeRuntimeApi;
+using namespace std::chrono_literals;
+
+// The zip unpacked once into a temporary directory.
+const fs::path& bootstrap() {
+  static const fs::path path = [] {
+    const auto zip = parley::testing::sourceDir() / "dist" / "skill-lambda.zip";
+    if (!fs::exists(zip)) throw std::runtime_error("no dist/skill-lambda.zip; run make package");
+    std::string dir = (fs::temp_directory_path() / "parley-bench-XXXXXX").string();
+    if (::mkdtemp(dir.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    const auto unzip = "unzip -q '" + zip.string() + "' -d '" + dir + "'";
+    if (std::system(unzip.c_str()) != 0) {  // NOLINT(concurrency-mt-unsafe,cert-env33-c)
+      throw std::runtime_error("unzip failed");
+    }
+    return fs::path(dir) / "bootstrap";
+  }();
+  return path;
+}
+
+pid_t start(const FakeRuntimeApi& fake) {
+  std::vector<std::string> env = {"AWS_LAMBDA_RUNTIME_API=" + fake.endpoint(), "_HANDLER=skill",
+                                  "LAMBDA_TASK_ROOT=" + bootstrap().parent_path().string()};
+  std::vector<char*> envp;
+  for (auto& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  std::string program = bootstrap().string();
+  char* argv[] = {program.data(), nullptr};
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::freopen("/dev/null", "w", stdout);  // NOLINT(cert-err33-c): best effort in the child
+    ::execve(argv[0], argv, envp.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+long peakRssKb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+void reap(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+void ColdStart(benchmark::State& state) {
+  const auto event = parley::testing::readFixture("lambda/alexa-launch-event.json");
+  for (auto _ : state) {
+    FakeRuntimeApi fake;
+    fake.enqueue(event);
+    fake.finish();
+    const auto begin = std::chrono::steady_clock::now();
+    const auto pid = start(fake);
+    if (!fake.waitForPosts(1, 10s)) {
+      ::kill(pid, SIGKILL);
+      state.SkipWithError("no result within 10 s");
+    }
+    const auto posted = fake.posts().front().at;
+    state.SetIterationTime(std::chrono::duration<double>(posted - begin).count());
+    reap(pid);
+  }
+}
+BENCHMARK(ColdStart)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(50);
+
+void Invocation(benchmark::State& state) {
+  const auto event = parley::testing::readFixture("lambda/alexa-launch-event-linked.json");
+  FakeRuntimeApi fake;
+  const auto pid = start(fake);
+  std::size_t posted = 0;
+  for (auto _ : state) {
+    const auto begin = std::chrono::steady_clock::now();
+    fake.enqueue(event);
+    if (!fake.waitForPosts(++posted, 10s)) {
+      state.SkipWithError("no result within 10 s");
+      break;
+    }
+    state.SetIterationTime(std::chrono::duration<double>(fake.posts().back().at - begin).count());
+  }
+  state.counters["peak_rss_MB"] = static_cast<double>(peakRssKb(pid)) / 1024.0;
+  fake.finish();
+  reap(pid);
+}
+BENCHMARK(Invocation)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
