@@ -11,8 +11,8 @@ void registerCommands(CLI::App& app) {
   addClientsCommand(app);
   addTokensCommand(app);
   addServeCommand(app);
+  addLambdaCommand(app);
 }
-void registerCommands(CLI::App& app) { addLambdaCommand(app); }
 
 int exitCode() { return exit_code; }
 void setExitCode(int code) { exit_code = code; }
