@@ -10,7 +10,7 @@ deps:
 # Release build; the executable is build/bin/skill.
 build: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release -j $(JOBS)
+	cmake --build --preset release -j $(JOBS) --target skill
 	@ln -sfn release/bin build/bin
 
 # Debug build with ASan + UBSan, then every test.
@@ -41,3 +41,11 @@ package: deps
 	cmake --preset static >/dev/null
 	cmake --build --preset static -j $(JOBS) --target skill
 	tools/package/package.sh
+
+# Benchmarks (release): Google Benchmarks, then the HTTP load test against nginx.
+bench: deps
+	@scripts/install-deps.sh bench
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	for b in build/release/bin/*_bench; do $$b --benchmark_min_time=0.5; done
+	bench/http/run.py
