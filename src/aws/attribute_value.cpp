@@ -29,7 +29,8 @@ constexpr int kMaxDepth = 32;
 
 boost::system::result<boost::json::value> unmarshalAt(const boost::json::value& typed, int depth);
 
-boost::system::result<boost::json::array> unmarshalSet(const boost::json::value& set, bool numbers) {
+boost::system::result<boost::json::array> unmarshalSet(const boost::json::value& set,
+                                                       bool numbers) {
   if (!set.is_array()) return Error::kBadResponse;
   boost::json::array out;
   out.reserve(set.get_array().size());
@@ -98,19 +99,24 @@ boost::system::result<boost::json::value> unmarshalAt(const boost::json::value& 
 
 boost::json::value marshal(const boost::json::value& plain) {
   switch (plain.kind()) {
-    case boost::json::kind::string: return {{"S", plain.get_string()}};
+    case boost::json::kind::string:
+      return {{"S", plain.get_string()}};
     case boost::json::kind::int64:
     case boost::json::kind::uint64:
-    case boost::json::kind::double_: return {{"N", formatNumber(plain)}};
-    case boost::json::kind::bool_: return {{"BOOL", plain.get_bool()}};
-    case boost::json::kind::null: return {{"NULL", true}};
+    case boost::json::kind::double_:
+      return {{"N", formatNumber(plain)}};
+    case boost::json::kind::bool_:
+      return {{"BOOL", plain.get_bool()}};
+    case boost::json::kind::null:
+      return {{"NULL", true}};
     case boost::json::kind::array: {
       boost::json::array list;
       list.reserve(plain.get_array().size());
       for (const auto& element : plain.get_array()) list.push_back(marshal(element));
       return {{"L", std::move(list)}};
     }
-    case boost::json::kind::object: return {{"M", marshalItem(plain.get_object())}};
+    case boost::json::kind::object:
+      return {{"M", marshalItem(plain.get_object())}};
   }
   return {{"NULL", true}};
 }

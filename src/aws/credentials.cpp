@@ -126,8 +126,8 @@ boost::system::result<std::optional<Credentials>> credentialsFromSharedFile(
 
 std::optional<std::chrono::system_clock::time_point> parseIso8601(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS[.fraction]Z
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
   auto number = [&](std::size_t at, std::size_t length) -> std::optional<int> {
@@ -164,7 +164,8 @@ boost::system::result<std::optional<Credentials>> credentialsFromContainer(
     auto parsed = boost::urls::parse_absolute_uri(*full);
     if (!parsed) return Error::kCredentialsEndpointFailed;
     bool https = parsed->scheme() == "https";
-    if (!https && (parsed->scheme() != "http" || !allowedHttpHost(parsed->encoded_host_address()))) {
+    if (!https &&
+        (parsed->scheme() != "http" || !allowedHttpHost(parsed->encoded_host_address()))) {
       core::logger("aws")->warn("container credentials URI host is not allowed over http");
       return Error::kCredentialsEndpointFailed;
     }

@@ -21,8 +21,7 @@ constexpr std::size_t kResponseBodyLimit = 16 * 1024 * 1024;
 
 bool isRetryable(Error error) {
   return error == Error::kThrottled || error == Error::kServiceUnavailable ||
-         error == Error::kConnectFailed || error == Error::kTimeout ||
-         error == Error::kBadResponse;
+         error == Error::kConnectFailed || error == Error::kTimeout || error == Error::kBadResponse;
 }
 
 Error fromTransport(const boost::system::error_code& ec) {
@@ -97,13 +96,21 @@ Sleeper realSleeper() {
 }
 
 Error classifyDynamoDbError(std::string_view code, unsigned http_status) {
-  static constexpr std::string_view kThrottling[] = {
-      "ProvisionedThroughputExceededException", "ThrottlingException", "Throttling",
-      "RequestLimitExceeded", "LimitExceededException", "TooManyRequestsException",
-      "TransactionInProgressException", "RequestThrottled", "RequestThrottledException"};
-  static constexpr std::string_view kAccess[] = {
-      "AccessDeniedException", "UnrecognizedClientException", "MissingAuthenticationTokenException",
-      "IncompleteSignatureException", "InvalidSignatureException", "ExpiredTokenException"};
+  static constexpr std::string_view kThrottling[] = {"ProvisionedThroughputExceededException",
+                                                     "ThrottlingException",
+                                                     "Throttling",
+                                                     "RequestLimitExceeded",
+                                                     "LimitExceededException",
+                                                     "TooManyRequestsException",
+                                                     "TransactionInProgressException",
+                                                     "RequestThrottled",
+                                                     "RequestThrottledException"};
+  static constexpr std::string_view kAccess[] = {"AccessDeniedException",
+                                                 "UnrecognizedClientException",
+                                                 "MissingAuthenticationTokenException",
+                                                 "IncompleteSignatureException",
+                                                 "InvalidSignatureException",
+                                                 "ExpiredTokenException"};
   if (std::find(std::begin(kThrottling), std::end(kThrottling), code) != std::end(kThrottling) ||
       http_status == 429) {
     return Error::kThrottled;
@@ -190,7 +197,10 @@ net::Request DynamoDbClient::buildRequest(std::string_view operation, std::strin
   request.headers.emplace_back("Content-Type", kContentType);
   request.headers.emplace_back("X-Amz-Target", std::move(target));
   SignedRequest signed_request =
-      signV4({.method = "POST", .path = "/", .query = {}, .headers = request.headers,
+      signV4({.method = "POST",
+              .path = "/",
+              .query = {},
+              .headers = request.headers,
               .body = request.body},
              credentials, {.region = options_.region, .service = "dynamodb"}, now);
   for (auto& header : signed_request.headers) request.headers.push_back(std::move(header));
@@ -237,13 +247,12 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
       Error error = &credentials.error().category() == &errorCategory()
                         ? static_cast<Error>(credentials.error().value())
                         : Error::kNoCredentials;
-      return DynamoDbError{.error = error, .message = credentials.error().message(),
-                           .attempts = attempt - 1};
+      return DynamoDbError{
+          .error = error, .message = credentials.error().message(), .attempts = attempt - 1};
     }
 
-    auto response =
-        http_.send(buildRequest(operation, body, *credentials, now),
-                   {.timeout = timeout, .body_limit = kResponseBodyLimit});
+    auto response = http_.send(buildRequest(operation, body, *credentials, now),
+                               {.timeout = timeout, .body_limit = kResponseBodyLimit});
     last = DynamoDbError{.attempts = attempt};
     if (!response) {
       last.error = fromTransport(response.error());
@@ -253,8 +262,8 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
       last.http_status = response->status;
       if (response->status == 200) {
         boost::system::error_code ec;
-        auto json = crcMatches(*response) ? boost::json::parse(response->body, ec)
-                                          : boost::json::value{};
+        auto json =
+            crcMatches(*response) ? boost::json::parse(response->body, ec) : boost::json::value{};
         if (!ec && json.is_object()) {
           returnRetryTokens(retry_cost > 0 ? retry_cost : 1);
           log->debug("DynamoDB {} ok after {} attempt(s), request id {}", operation, attempt,
@@ -279,8 +288,8 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
 
     if (!isRetryable(last.error) || attempt == max_attempts) return last;
     const bool throttled = last.error == Error::kThrottled;
-    const auto base = throttled ? options_.retry.throttling_base_delay
-                                : options_.retry.transient_base_delay;
+    const auto base =
+        throttled ? options_.retry.throttling_base_delay : options_.retry.transient_base_delay;
     // Full jitter: uniform in [0, min(base * 2^(attempt-1), max_delay)).
     const auto cap = std::min<std::chrono::milliseconds::rep>(
         options_.retry.max_delay.count(), base.count() << std::min(attempt - 1, 30));
@@ -296,8 +305,8 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
                 last.describe());
       return last;
     }
-    const int cost = throttled ? options_.retry.throttling_retry_cost
-                               : options_.retry.transient_retry_cost;
+    const int cost =
+        throttled ? options_.retry.throttling_retry_cost : options_.retry.transient_retry_cost;
     if (!takeRetryToken(cost)) {
       log->warn("DynamoDB {}: {} ; retry quota exhausted", operation, last.describe());
       return last;
@@ -310,8 +319,8 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
   return last;
 }
 
-DynamoResult<std::optional<Item>> DynamoDbClient::getItem(std::string_view table,
-                                                          const Item& key, bool consistent_read,
+DynamoResult<std::optional<Item>> DynamoDbClient::getItem(std::string_view table, const Item& key,
+                                                          bool consistent_read,
                                                           const CallOptions& call_options) {
   boost::json::object request{{"TableName", table}, {"Key", key}};
   if (consistent_read) request["ConsistentRead"] = true;
@@ -345,8 +354,8 @@ DynamoResult<void> DynamoDbClient::deleteItem(const DeleteItemRequest& request,
 
 DynamoResult<std::optional<Item>> DynamoDbClient::updateItem(const UpdateItemRequest& request,
                                                              const CallOptions& call_options) {
-  boost::json::object body{{"TableName", request.table}, {"Key", request.key},
-                           {"UpdateExpression", request.update}};
+  boost::json::object body{
+      {"TableName", request.table}, {"Key", request.key}, {"UpdateExpression", request.update}};
   if (!request.condition.empty()) body["ConditionExpression"] = request.condition;
   if (!request.return_values.empty()) body["ReturnValues"] = request.return_values;
   addExpressions(body, request.names, request.values);

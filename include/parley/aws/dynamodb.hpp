@@ -78,19 +78,19 @@ struct CallOptions {
 struct PutItemRequest {
   std::string table{};
   Item item{};
-  std::string condition{};            // e.g. "attribute_not_exists(#id)"; empty = unconditional
-  boost::json::object names{};        // ExpressionAttributeNames
-  boost::json::object values{};       // ExpressionAttributeValues
+  std::string condition{};       // e.g. "attribute_not_exists(#id)"; empty = unconditional
+  boost::json::object names{};   // ExpressionAttributeNames
+  boost::json::object values{};  // ExpressionAttributeValues
 };
 
 struct UpdateItemRequest {
   std::string table{};
   Item key{};
-  std::string update{};               // UpdateExpression
+  std::string update{};  // UpdateExpression
   std::string condition{};
   boost::json::object names{};
   boost::json::object values{};
-  std::string return_values{};        // "ALL_NEW", "ALL_OLD", …; empty = NONE
+  std::string return_values{};  // "ALL_NEW", "ALL_OLD", …; empty = NONE
 };
 
 struct DeleteItemRequest {
@@ -103,7 +103,7 @@ struct DeleteItemRequest {
 
 struct QueryRequest {
   std::string table{};
-  std::string index{};                // a GSI name; empty = the table
+  std::string index{};  // a GSI name; empty = the table
   std::string key_condition{};
   std::string filter{};
   boost::json::object names{};
@@ -219,6 +219,7 @@ boost::system::result<std::string> resolveDynamoDbEndpoint(std::string_view conf
 // Error kind for an AWS error code (namespace already stripped) and HTTP status.
 Error classifyDynamoDbError(std::string_view code, unsigned http_status);
 // The error code from a JSON 1.0 error response, as the AWS SDKs extract it.
-std::string parseErrorCode(std::string_view body, std::optional<std::string_view> error_type_header);
+std::string parseErrorCode(std::string_view body,
+                           std::optional<std::string_view> error_type_header);
 
 }  // namespace parley::aws
