@@ -5,7 +5,7 @@ namespace {
 int exit_code = 0;
 }  // namespace
 
-void registerCommands(CLI::App& app) { (void)app; }
+void registerCommands(CLI::App& app) { addUsersCommand(app); }
 
 int exitCode() { return exit_code; }
 void setExitCode(int code) { exit_code = code; }

@@ -13,6 +13,7 @@ namespace parley::storage {
 struct User {
   std::string id{};
   std::string email{};
+  // Backends keep it to the millisecond (floor); finer parts are dropped on the way in.
   std::chrono::system_clock::time_point created_at{};
   boost::json::object attributes{};
 
@@ -33,6 +34,7 @@ class StorageError : public std::runtime_error {
 };
 
 // Users by id. Implementations are thread-safe; calls may block (run them off the I/O threads).
+// Ids are compared byte for byte (case-sensitive).
 class UserStore {
  public:
   virtual ~UserStore() = default;

@@ -1,0 +1,107 @@
+// `skill users add|get`: look after users in the configured store by hand.
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "app_config.hpp"
+#include "commands.hpp"
+#include "parley/core/random.hpp"
+#include "parley/storage/user_json.hpp"
+
+namespace parley::cli {
+namespace {
+
+constexpr std::size_t kMaxIdLength = 256;
+
+bool plausibleEmail(std::string_view email) {
+  auto at = email.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
+         email.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
+bool acceptableId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  for (unsigned char c : id) {
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  return true;
+}
+
+// Infrastructure failures end the command with one line and exit code 1.
+template <class Body>
+void guarded(Body body) {
+  try {
+    body();
+  } catch (const storage::StorageError& error) {
+    std::cerr << "skill users: " << error.what() << '\n';
+    setExitCode(1);
+  }
+}
+
+void addAdd(CLI::App& users) {
+  auto* add = users.add_subcommand("add", "Create a user and print its id");
+  auto config_file = addConfigOption(*add);
+  auto email = std::make_shared<std::string>();
+  auto id = std::make_shared<std::string>();
+  add->add_option("--email", *email, "E-mail address")->required();
+  add->add_option("--id", *id, "User id (default: 128 random bits as hex)");
+  add->callback([config_file, email, id] {
+    if (!plausibleEmail(*email)) {
+      std::cerr << "skill users add: --email: expected an e-mail address\n";
+      setExitCode(2);
+      return;
+    }
+    if (!id->empty() && !acceptableId(*id)) {
+      std::cerr << "skill users add: --id: expected 1 to 256 printable characters\n";
+      setExitCode(2);
+      return;
+    }
+    auto config = loadConfig(*config_file);
+    if (!config) return;
+    guarded([&] {
+      auto store = openUserStore(config->storage);
+      core::SecureRandom random;
+      storage::User user{.id = id->empty() ? core::randomHex(random, 16) : *id,
+                         .email = *email,
+                         .created_at = std::chrono::system_clock::now(),
+                         .attributes = {}};
+      if (!store->create(user)) {
+        std::cerr << "skill users add: a user with id " << user.id << " exists already\n";
+        setExitCode(1);
+        return;
+      }
+      std::cout << user.id << '\n';
+    });
+  });
+}
+
+void addGet(CLI::App& users) {
+  auto* get = users.add_subcommand("get", "Print a user as JSON");
+  auto config_file = addConfigOption(*get);
+  auto id = std::make_shared<std::string>();
+  get->add_option("id", *id, "User id")->required();
+  get->callback([config_file, id] {
+    auto config = loadConfig(*config_file);
+    if (!config) return;
+    guarded([&] {
+      auto user = openUserStore(config->storage)->get(*id);
+      if (!user) {
+        std::cerr << "skill users get: no user with id " << *id << '\n';
+        setExitCode(1);
+        return;
+      }
+      std::cout << boost::json::serialize(storage::toJson(*user)) << '\n';
+    });
+  });
+}
+
+}  // namespace
+
+void addUsersCommand(CLI::App& app) {
+  auto* users = app.add_subcommand("users", "Manage users in the configured store");
+  users->require_subcommand(1);
+  addAdd(*users);
+  addGet(*users);
+}
+
+}  // namespace parley::cli
