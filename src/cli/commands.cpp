@@ -5,7 +5,10 @@ namespace {
 int exit_code = 0;
 }  // namespace
 
-void registerCommands(CLI::App& app) { addUsersCommand(app); }
+void registerCommands(CLI::App& app) {
+  addUsersCommand(app);
+  addDbCommand(app);
+}
 
 int exitCode() { return exit_code; }
 void setExitCode(int code) { exit_code = code; }

@@ -7,6 +7,7 @@ namespace parley::cli {
 // Adds every subcommand to `app`; each lives in its own file.
 void registerCommands(CLI::App& app);
 void addUsersCommand(CLI::App& app);
+void addDbCommand(CLI::App& app);
 // The exit code the subcommand that ran asked for.
 int exitCode();
 void setExitCode(int code);
