@@ -202,7 +202,7 @@ net::Request DynamoDbClient::buildRequest(std::string_view operation, std::strin
               .query = {},
               .headers = request.headers,
               .body = request.body},
-             credentials, {.region = options_.region, .service = "dynamodb"}, now);
+             credentials, {.region = options_.region, .service = "dynamodb"}, now, &key_cache_);
   for (auto& header : signed_request.headers) request.headers.push_back(std::move(header));
   return request;
 }

@@ -197,3 +197,26 @@ TEST(SigV4, DifferentSecretDifferentSignatureAndSecretNeverAppears) {
 
 }  // namespace
 }  // namespace parley::aws
+
+namespace parley::aws {
+namespace {
+
+TEST(SigningKeyCache, GivesTheSameSignatureAndNoticesRotatedSecretsAndNewDays) {
+  std::vector<Header> headers{{"Host", "h"}};
+  SigningRequest request{.headers = headers, .body = "{}"};
+  SigningOptions options{.region = "us-east-1", .service = "dynamodb"};
+  auto day1 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 28} + std::chrono::hours{23};
+  auto day2 = day1 + std::chrono::hours{2};
+  Credentials first{.access_key_id = "A", .secret_access_key = "one"};
+  Credentials second{.access_key_id = "A", .secret_access_key = "two"};
+  SigningKeyCache cache;
+  for (const auto& credentials : {first, second, first}) {
+    for (auto now : {day1, day2, day1}) {
+      EXPECT_EQ(signV4(request, credentials, options, now, &cache).signature,
+                signV4(request, credentials, options, now).signature);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace parley::aws

@@ -207,6 +207,7 @@ class DynamoDbClient {
   std::mutex quota_mutex_;
   int quota_tokens_;
   std::mutex random_mutex_;
+  mutable SigningKeyCache key_cache_;
 };
 
 // The endpoint URL to use: `configured`, else AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL,
