@@ -86,7 +86,7 @@ Error classify(const error_code& ec) {
 // One keep-alive connection. It owns its io_context so that send() can run the asynchronous,
 // deadline-bounded operations to completion on the calling thread.
 struct Connection {
-  Connection(ssl::context* tls_context) {
+  explicit Connection(ssl::context* tls_context) {
     if (tls_context != nullptr) {
       tls.emplace(ioc, *tls_context);
     } else {
