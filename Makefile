@@ -16,6 +16,7 @@ build: deps
 # Debug build with ASan + UBSan, then every test.
 test:
 	@scripts/install-deps.sh test
+	@tests/aws/node/install.sh
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug -j $(JOBS)
 	@$(MAKE) --no-print-directory package

@@ -3,10 +3,30 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "dynamodb_backend.hpp"
 #include "parley/config/config.hpp"
+#include "parley/storage/dynamodb/user_store.hpp"
 #include "parley/storage/sqlite/user_store.hpp"
 
 namespace parley::cli {
+namespace {
+
+// The DynamoDB store together with the client and connections it uses.
+class OwningDynamoDbUserStore final : public storage::UserStore {
+ public:
+  explicit OwningDynamoDbUserStore(const config::StorageOptions& options)
+      : backend_(makeDynamoDbBackend(options)),
+        store_(backend_->client, {.table_prefix = options.table_prefix}) {}
+  std::optional<storage::User> get(std::string_view id) override { return store_.get(id); }
+  bool create(const storage::User& user) override { return store_.create(user); }
+  void put(const storage::User& user) override { store_.put(user); }
+
+ private:
+  std::unique_ptr<DynamoDbBackend> backend_;
+  storage::dynamodb::DynamoDbUserStore store_;
+};
+
+}  // namespace
 
 std::shared_ptr<std::string> addConfigOption(CLI::App& command) {
   auto file = std::make_shared<std::string>();
@@ -33,10 +53,9 @@ std::unique_ptr<storage::UserStore> openUserStore(const config::StorageOptions& 
       return std::make_unique<storage::sqlite::SqliteUserStore>(
           storage::sqlite::UserStoreOptions{.path = options.path});
     case config::StorageType::kDynamoDb:
-      break;
+      return std::make_unique<OwningDynamoDbUserStore>(options);
   }
-  throw storage::StorageError(storage::StorageError::Kind::kUnavailable,
-                              "storage.type dynamodb is not built into this binary yet");
+  throw storage::StorageError(storage::StorageError::Kind::kInternal, "unknown storage.type");
 }
 
 }  // namespace parley::cli

@@ -12,6 +12,7 @@ void registerCommands(CLI::App& app) {
   addTokensCommand(app);
   addServeCommand(app);
   addLambdaCommand(app);
+  addDbCommand(app);
 }
 
 int exitCode() { return exit_code; }

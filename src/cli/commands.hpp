@@ -12,6 +12,7 @@ void addClientsCommand(CLI::App& app);
 void addTokensCommand(CLI::App& app);
 void addServeCommand(CLI::App& app);
 void addLambdaCommand(CLI::App& app);
+void addDbCommand(CLI::App& app);
 // The exit code the subcommand that ran asked for.
 int exitCode();
 void setExitCode(int code);

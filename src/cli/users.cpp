@@ -1,4 +1,5 @@
 // `skill users add|get`: look after users in the configured store by hand.
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <iostream>
@@ -20,11 +21,9 @@ bool plausibleEmail(std::string_view email) {
 }
 
 bool acceptableId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength) return false;
-  for (unsigned char c : id) {
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
+  return !id.empty() && id.size() <= kMaxIdLength && std::ranges::none_of(id, [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
 }
 
 // Infrastructure failures end the command with one line and exit code 1.

@@ -1,5 +1,6 @@
 #include "parley/config/config.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <charconv>
@@ -125,12 +126,10 @@ class Section {
       number = parseUnsigned(*text);
       if (!number) problem(Error::kWrongType, key, range("expected an integer", min, max));
     } else if (const auto* value = find(key)) {
-      number = integerOf(*value);
-      if (!number) {
-        if (!value->is_int64() && !value->is_uint64()) {
-          wrongType(key, range("an integer", min, max), *value);
-        }
+      if (!value->is_int64() && !value->is_uint64()) {
+        wrongType(key, range("an integer", min, max), *value);
       }
+      number = integerOf(*value);  // empty when negative: out of range below
     } else {
       return;
     }
@@ -155,11 +154,10 @@ class Section {
         return;
       }
       out = integerOf(*value);
-      if (!out) {
-        if (value->is_int64())
-          problem(Error::kInvalidValue, key, range("expected null or an integer", 0, kMax));
-        wrongType(key, "null or a non-negative integer", *value);
+      if (!out && value->is_int64()) {
+        problem(Error::kInvalidValue, key, range("expected null or an integer", 0, kMax));
       }
+      if (!out) wrongType(key, "null or a non-negative integer", *value);
     }
   }
 
@@ -201,8 +199,7 @@ class Section {
       if (allowed[i] == text) return i;
     }
     std::string list;
-    for (std::size_t i = 0; i < N; ++i)
-      list += std::string{i == 0 ? "" : ", "} + std::string{allowed[i]};
+    for (auto name : allowed) list += std::string{list.empty() ? "" : ", "} + std::string{name};
     problem(Error::kInvalidValue, key, "expected one of " + list);
   }
 
@@ -251,7 +248,7 @@ class Section {
  private:
   inline static const Environment kNoEnvironment{};
 
-  std::string join(std::string_view key) const {
+  [[nodiscard]] std::string join(std::string_view key) const {
     return path_.empty() ? std::string{key} : path_ + "." + std::string{key};
   }
 
@@ -424,13 +421,10 @@ Result<std::string> readFile(const std::filesystem::path& path) {
 }
 
 bool isPlainName(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
+  return !name.empty() && std::ranges::all_of(name, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
 }
 
 // The lambda.functionName of <directory>/<environment>.json, if that file exists and says so.

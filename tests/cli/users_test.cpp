@@ -103,9 +103,13 @@ TEST_F(UsersCommand, GetOfUnknownIdFailsWithExitCodeOne) {
   EXPECT_EQ(got.err, "skill users get: no user with id nobody\n");
 }
 
-TEST_F(UsersCommand, BadEmailOrMissingEmailIsAUsageError) {
+TEST_F(UsersCommand, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(skill({"users", "add", "--email", "not-an-address"}).code, 2);
   EXPECT_EQ(skill({"users", "add"}).code, 2);
+  EXPECT_EQ(skill({"users", "add", "--email", "a@b", "--id", "tab\there"}).code, 2);
+  EXPECT_EQ(skill({"users", "add", "--email", "a@b", "--id", std::string(257, 'x')}).code, 2);
+  EXPECT_EQ(skill({"users"}).code, 2);
+  EXPECT_EQ(skill({"users", "get"}).code, 2);
   EXPECT_EQ(skill({"users", "add", "--email", "a@b", "--id", ""}).code, 0);  // empty: generated
 }
 

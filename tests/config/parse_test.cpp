@@ -146,6 +146,8 @@ struct BadConfig {
   const char* message;
 };
 
+void PrintTo(const BadConfig& bad, std::ostream* out) { *out << bad.text; }
+
 class RejectsBadConfig : public ::testing::TestWithParam<BadConfig> {};
 
 TEST_P(RejectsBadConfig, WithOneLineNamingFileAndKey) {

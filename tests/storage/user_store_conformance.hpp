@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +27,9 @@ struct UserStoreBackend {
   std::string name{};  // letters and digits only: it becomes part of the test name
   std::function<std::unique_ptr<UserStore>()> make{};
 };
+
+// Test logs show the backend's name, not the bytes of the factory.
+inline void PrintTo(const UserStoreBackend& backend, std::ostream* out) { *out << backend.name; }
 
 inline std::string backendName(const ::testing::TestParamInfo<UserStoreBackend>& info) {
   return info.param.name;

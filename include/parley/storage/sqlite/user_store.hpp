@@ -25,7 +25,8 @@ struct UserStoreOptions {
 // writer and one another. Thread-safe: each call borrows a connection from a pool (opened on
 // demand, each with its own prepared statements), so concurrent point lookups run in parallel
 // and only writers queue on SQLite's write lock (busy timeout). The constructor opens the file
-// and creates or migrates the schema, so a bad path fails at startup with StorageError.
+// and creates or migrates the schema, so a bad path fails at startup with StorageError. Destroy
+// the store only after every call into it has returned.
 class SqliteUserStore final : public UserStore {
  public:
   explicit SqliteUserStore(UserStoreOptions options);

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+
+#include "parley/aws/dynamodb.hpp"
+#include "parley/storage/user_store.hpp"
+
+namespace parley::storage::dynamodb {
+
+struct UserStoreOptions {
+  std::string table_prefix{"parley-"};  // users live in <prefix>users
+};
+
+// Users in DynamoDB, one item per user in <prefix>users:
+//   id (S, the key), email (S), createdAt (N, epoch milliseconds), attributes (M).
+// Reads are strongly consistent (a user linked a moment ago must be found). create() is a
+// conditional put (attribute_not_exists), so concurrent creates of one id have one winner.
+// Failures after the client's retries throw StorageError. Thread-safe as the client is; the
+// client must outlive the store.
+class DynamoDbUserStore final : public UserStore {
+ public:
+  DynamoDbUserStore(aws::DynamoDbClient& client, UserStoreOptions options);
+
+  std::optional<User> get(std::string_view id) override;
+  bool create(const User& user) override;
+  void put(const User& user) override;
+
+  const std::string& table() const { return table_; }
+
+ private:
+  aws::DynamoDbClient& client_;
+  std::string table_;
+};
+
+// The StorageError a failed DynamoDB call becomes: throttling -> kThrottled, timeouts and the
+// deadline -> kTimeout, unreachable/5xx/missing table/credentials -> kUnavailable, corrupt
+// answers -> kCorrupt, anything else (our bug) -> kInternal.
+StorageError toStorageError(const aws::DynamoDbError& error, std::string_view action);
+
+}  // namespace parley::storage::dynamodb

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <memory>
+
+#include "parley/aws/credentials.hpp"
+#include "parley/aws/dynamodb.hpp"
+#include "parley/config/options.hpp"
+#include "parley/core/clock.hpp"
+#include "parley/core/random.hpp"
+#include "parley/net/http_client.hpp"
+
+namespace parley::cli {
+
+// Everything a DynamoDB-backed command needs, wired from `storage` config and the process
+// environment: region (config, else AWS_REGION/AWS_DEFAULT_REGION), endpoint (config, else
+// AWS_ENDPOINT_URL_DYNAMODB/AWS_ENDPOINT_URL, else the region's), CA file, and the SDKs'
+// credentials chain. Members are declared in construction order; keep it.
+struct DynamoDbBackend {
+  explicit DynamoDbBackend(const config::StorageOptions& options);
+
+  core::SystemClock clock;
+  core::SecureRandom random;
+  net::BeastHttpClient http;
+  aws::DefaultCredentialsChain credentials;
+  aws::DynamoDbClient client;
+};
+
+// Throws StorageError (kUnavailable) with one line when region or endpoint are unusable.
+std::unique_ptr<DynamoDbBackend> makeDynamoDbBackend(const config::StorageOptions& options);
+
+}  // namespace parley::cli

@@ -1,0 +1,65 @@
+#pragma once
+
+// A DynamoDB client wired for tests: real HTTP to dynalite (or a fake server), static
+// credentials, fast retries and a sleeper that records the delays instead of waiting.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "parley/aws/dynamodb.hpp"
+#include "parley/core/clock.hpp"
+#include "parley/core/random.hpp"
+#include "parley/net/http_client.hpp"
+#include "parley/storage/dynamodb/tables.hpp"
+
+namespace parley::storage::dynamodb::testing {
+
+struct TestClient {
+  explicit TestClient(const std::string& endpoint, aws::RetryOptions retry = fastRetries(),
+                      std::chrono::milliseconds attempt_timeout = std::chrono::seconds(5))
+      : client({.region = "us-east-1",
+                .endpoint = endpoint,
+                .attempt_timeout = attempt_timeout,
+                .retry = retry,
+                .deadline = {}},
+               http, credentials, clock, random, [this](std::chrono::milliseconds delay) {
+                 std::lock_guard lock(mutex);
+                 delays.push_back(delay);
+               }) {}
+
+  static aws::RetryOptions fastRetries() {
+    return {.max_attempts = 4,
+            .transient_base_delay = std::chrono::milliseconds(8),
+            .throttling_base_delay = std::chrono::milliseconds(40),
+            .max_delay = std::chrono::milliseconds(100),
+            .quota = 500,
+            .transient_retry_cost = 14,
+            .throttling_retry_cost = 5};
+  }
+
+  std::vector<std::chrono::milliseconds> recordedDelays() {
+    std::lock_guard lock(mutex);
+    return delays;
+  }
+
+  net::BeastHttpClient http{
+      net::BeastHttpClient::Options{.connect_timeout = std::chrono::seconds(2)}};
+  aws::StaticCredentialsProvider credentials{aws::Credentials{
+      .access_key_id = "AKIDTEST", .secret_access_key = "secret", .session_token = "token"}};
+  core::SystemClock clock;
+  core::SeededRandom random{7};
+  std::mutex mutex;
+  std::vector<std::chrono::milliseconds> delays;
+  aws::DynamoDbClient client;
+};
+
+// A table prefix no other test of this process uses, so each store starts empty.
+inline std::string uniquePrefix() {
+  static std::atomic<int> counter{0};
+  return "parley-t" + std::to_string(counter++) + "-";
+}
+
+}  // namespace parley::storage::dynamodb::testing
