@@ -10,7 +10,7 @@ packages=(cmake ninja-build g++ pkg-config make python3
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   entr openssl ca-certificates file zip unzip)
 case "$profile" in
-  test) packages+=(nodejs npm chromium) ;;
+  test) packages+=(nodejs npm) ;;
   bench) packages+=(wrk nginx-light nodejs npm) ;;
 esac
 

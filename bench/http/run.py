@@ -137,11 +137,11 @@ def main():
         env = skill_env(config_path)
         if args.storage == "dynamodb":
             subprocess.run([args.skill, "db", "create-tables"], env=env, check=True)
-        token = subprocess.run(
-            [args.skill, "tokens", "issue", "--user",
-             subprocess.run([args.skill, "users", "add", "--email", "ada@example.com"], env=env,
-                            check=True, capture_output=True, text=True).stdout.strip()],
-            env=env, check=True, capture_output=True, text=True).stdout.strip()
+        user_id = subprocess.run([args.skill, "users", "add", "--email", "ada@example.com"],
+                                 env=env, check=True, capture_output=True, text=True).stdout.strip()
+        issued = subprocess.run([args.skill, "tokens", "issue", "--user", user_id], env=env,
+                                check=True, capture_output=True, text=True).stdout
+        token = json.loads(issued)["access_token"]
         request = json.loads(body)
         for user in (request["session"]["user"], request["context"]["System"]["user"]):
             user["accessToken"] = token
