@@ -19,7 +19,6 @@ test:
 	@tests/aws/node/install.sh
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug -j $(JOBS)
-	@$(MAKE) --no-print-directory package
 	ctest --preset debug -j $(JOBS)
 
 $(CONFIG):
