@@ -1,14 +1,16 @@
 // `skill lambda`: the AWS Lambda custom runtime. The packaged `bootstrap` is this binary; main()
 // runs this subcommand when started as `bootstrap` or without arguments under Lambda.
 
-#include <boost/json/parse.hpp>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "app_config.hpp"
+#include "application.hpp"
 #include "commands.hpp"
 #include "parley/core/clock.hpp"
 #include "parley/core/log.hpp"
@@ -35,43 +37,25 @@ std::string caFile() {
   return {};
 }
 
-// Stand-in skill: a launch greets a linked user and asks others to link. Reads the envelope with
-// at(), so an event missing context.System.user fails the invocation (reported as an error).
-std::string standInAlexa(std::string_view event) {
-  const auto request = boost::json::parse(event);
-  const auto& user = request.at("context").at("System").at("user").as_object();
-  const auto* token = user.if_contains("accessToken");
-  if (token != nullptr && token->is_string() && !token->get_string().empty()) {
-    return R"({"version":"1.0","response":{"outputSpeech":{"type":"PlainText",)"
-           R"("text":"Welcome back! Your account is linked."},"shouldEndSession":true}})";
+// Init failures go to /init/error so the invoke shows Runtime.InitError instead of a timeout.
+int failInit(lambda::RuntimeApi& api, std::string message) {
+  const lambda::ErrorReport report{.type = "Runtime.InitError", .message = std::move(message)};
+  core::logger("lambda")->error("init failed: {}", report.message);
+  if (auto reported = api.reportInitError(report); !reported) {
+    core::logger("lambda")->error("could not report the init error: {}",
+                                  reported.error().message());
   }
-  return R"({"version":"1.0","response":{"outputSpeech":{"type":"PlainText",)"
-         R"("text":"Please link your account in the Alexa app."},)"
-         R"("card":{"type":"LinkAccount"},"shouldEndSession":true}})";
-}
-
-// Stand-in pages: the linking form, and its submission acknowledged by field names only.
-http::Router standInRoutes() {
-  http::Router router;
-  router.get("/", [](const http::Request&) {
-    return http::Response::html(
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Parley</title>"
-        "<h1>Link your account</h1><form method=post action=/login>"
-        "<input name=email type=email><input name=password type=password>"
-        "<button>Sign in</button></form></html>");
-  });
-  router.post("/login", [](const http::Request& request) {
-    const auto form = request.form();
-    if (!form) return http::Response::error(400);
-    std::string fields;
-    for (const auto& [name, value] : form->items()) fields += (fields.empty() ? "" : ",") + name;
-    return http::Response::text("form fields: " + fields);
-  });
-  return router;
+  return 1;
 }
 
 int runLambda() {
   const auto log = core::logger("lambda");
+  // Config paths (views, www, sqlite) are relative to the package root Lambda unpacks.
+  if (const auto task_root = environment("LAMBDA_TASK_ROOT"); !task_root.empty()) {
+    std::error_code ec;
+    std::filesystem::current_path(task_root, ec);
+    if (ec) log->warn("could not chdir to LAMBDA_TASK_ROOT {}: {}", task_root, ec.message());
+  }
   const auto endpoint = environment("AWS_LAMBDA_RUNTIME_API");
   if (endpoint.empty()) {
     std::cerr << "skill lambda: AWS_LAMBDA_RUNTIME_API is not set; run it under Lambda or a "
@@ -84,20 +68,31 @@ int runLambda() {
 
   // The descriptor's handler name picks what this function serves.
   const auto handler = environment("_HANDLER");
-  const auto router = standInRoutes();
+  if (!handler.empty() && handler != "skill" && handler != "web") {
+    return failInit(api, "unknown handler \"" + handler + "\" (expected skill or web)");
+  }
+  // loadConfig has printed the reason (CloudWatch keeps stderr); the report only points there.
+  const auto config = loadConfig("");
+  if (!config) return failInit(api, "configuration could not be loaded (see the log)");
+  logToStderr(config->log.level);
+  std::unique_ptr<Application> application;
+  try {
+    application = std::make_unique<Application>(*config);
+  } catch (const std::exception& error) {
+    return failInit(api, error.what());
+  }
+
   lambda::Handlers handlers;
-  handlers.http = [&router](const http::Request& request) { return router.handle(request); };
-  if (handler.empty() || handler == "skill") {
-    handlers.alexa = standInAlexa;
-  } else if (handler != "web") {
-    const lambda::ErrorReport report{
-        .type = "Runtime.InitError",
-        .message = "unknown handler \"" + handler + "\" (expected skill or web)"};
-    log->error("init failed: {}", report.message);
-    if (auto reported = api.reportInitError(report); !reported) {
-      log->error("could not report the init error: {}", reported.error().message());
-    }
-    return 1;
+  handlers.http = [&application](const http::Request& request) {
+    return application->router().handle(request);
+  };
+  if (handler != "web") {
+    // A rejected envelope throws so the runtime reports it to /error rather than answering.
+    handlers.alexa = [&application](std::string_view event) {
+      auto reply = application->skill().handle(event);
+      if (!reply) throw std::runtime_error(reply.error().message());
+      return std::move(*reply);
+    };
   }
 
   lambda::InvocationDeadline deadline;
@@ -116,7 +111,7 @@ void addLambdaCommand(CLI::App& app) {
     try {
       setExitCode(runLambda());
     } catch (const std::exception& e) {
-      // Only construction can throw here (e.g. an unreadable CA file): nothing to report to.
+      // Only the HTTP client can throw here (e.g. an unreadable CA file): nothing to report to.
       std::cerr << "skill lambda: " << e.what() << '\n';
       setExitCode(1);
     }

@@ -1,6 +1,7 @@
 // An independent Runtime API: @vercel/fun spawns the packaged bootstrap and invokes it with the
 // fixtures. Its quirks (aws.md §4.5): runtime name `provided`, Lambda-Runtime-Deadline-Ms is the
-// constant 5000, no trace id, SIGSTOP between invocations.
+// constant 5000, no trace id, SIGSTOP between invocations. SKILL_ENV=test selects
+// config/test.json (sqlite ":memory:", client parley-test), so these are the real replies.
 'use strict';
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
@@ -21,7 +22,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-fun-'));
   execFileSync('unzip', ['-q', zip, '-d', dir]);
   const fn = await createFunction({ Code: { Directory: dir }, Handler: 'skill', Runtime: 'provided',
-    MemorySize: 256, Region: 'us-east-1', Environment: { Variables: {} } });
+    MemorySize: 256, Region: 'us-east-1', Environment: { Variables: { SKILL_ENV: 'test' } } });
   const invoke = async (payload) => {
     const result = await fn.invoke({ InvocationType: 'RequestResponse', Payload: payload });
     return { error: result.FunctionError, body: JSON.parse(String(result.Payload)) };
@@ -30,39 +31,56 @@ async function main() {
     const unlinked = await invoke(fixture('lambda/alexa-launch-event.json'));
     assert.equal(unlinked.error, undefined);
     assert.equal(unlinked.body.response.card.type, 'LinkAccount');
+    assert.match(unlinked.body.response.outputSpeech.ssml,
+      /^<speak>Hello! It seems you have not gone through the account linking process\./);
 
-    const linked = await invoke(fixture('lambda/alexa-launch-event-linked.json'));
-    assert.equal(linked.body.response.outputSpeech.text, 'Welcome back! Your account is linked.');
-
-    const page = await invoke(fixture('lambda/apigw-v1-get-root.json'));
+    const signin = JSON.parse(fixture('lambda/apigw-v1-get-root.json'));
+    signin.queryStringParameters = { response_type: 'token', client_id: 'parley-test',
+      redirect_uri: 'https://pitangui.amazon.com/api/skill/link/MTESTVENDOR01', state: 's' };
+    signin.multiValueQueryStringParameters = Object.fromEntries(
+      Object.entries(signin.queryStringParameters).map(([name, value]) => [name, [value]]));
+    const page = await invoke(JSON.stringify(signin));
     assert.equal(page.body.statusCode, 200);
-    assert.equal(page.body.headers['Content-Type'], 'text/html; charset=utf-8');
-    assert.match(page.body.body, /<form method=post/);
+    const contentType = (reply) => Object.entries(reply.body.headers)
+      .find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+    assert.equal(contentType(page), 'text/html; charset=utf-8');
+    assert.match(page.body.body, /<form/);
+    assert.match(page.body.body, /Parley Test/);
 
-    const form = await invoke(fixture('lambda/apigw-v2-post-form.json'));
-    assert.equal(form.body.statusCode, 200);
-    assert.equal(form.body.body,
-      'form fields: email,password,state,client_id,response_type,redirect_uri,scope');
+    // A base64 form without the CSRF token: the error page.
+    const login = JSON.parse(fixture('lambda/apigw-v2-post-form.json'));
+    login.rawPath = '/authorize/login';
+    login.requestContext.http.path = '/authorize/login';
+    const form = await invoke(JSON.stringify(login));
+    assert.equal(form.error, undefined);
+    assert.ok(form.body.statusCode >= 400 && form.body.statusCode < 500, String(form.body.statusCode));
+    assert.equal(contentType(form), 'text/html; charset=utf-8');
 
     const broken = JSON.parse(fixture('lambda/alexa-launch-event.json'));
-    delete broken.context.System.user;
+    delete broken.version;
     const failed = await invoke(JSON.stringify(broken));
     assert.equal(failed.error, 'Handled');
     assert.equal(failed.body.errorType, 'Handler.Exception');
+    assert.equal(failed.body.errorMessage, 'request body is not an Alexa request envelope');
 
     const unknown = await invoke('{"Records":[]}');
     assert.equal(unknown.error, 'Handled');
     assert.equal(unknown.body.errorType, 'Runtime.UnknownEvent');
 
     // The same process goes on after the failures.
-    const again = await invoke(fixture('lambda/lambda-url-get-root.json'));
+    const health = JSON.parse(fixture('lambda/lambda-url-get-root.json'));
+    health.rawPath = '/healthz';
+    health.rawQueryString = '';
+    health.requestContext.http.path = '/healthz';
+    const again = await invoke(JSON.stringify(health));
     assert.equal(again.error, undefined);
     assert.equal(again.body.statusCode, 200);
+    assert.equal(again.body.body, '{"status":"ok"}');
   } finally {
     await fn.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.log('@vercel/fun: 7 invocations checked');
+  console.log('@vercel/fun: 6 invocations checked');
 }
 
 main().catch((error) => {
