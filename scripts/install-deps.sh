@@ -10,9 +10,13 @@ packages=(cmake ninja-build g++ pkg-config make python3
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   entr openssl ca-certificates file zip unzip)
 case "$profile" in
-  test) packages+=(nodejs npm) ;;
-  bench) packages+=(wrk nginx-light nodejs npm) ;;
+  bench) packages+=(wrk nginx-light) ;;
 esac
+# Node.js may come from elsewhere than Debian (a NodeSource nodejs bundles npm, and Debian's npm
+# conflicts with it), so Debian's are installed only when there is no npm at all.
+if [[ $profile != build ]] && ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
