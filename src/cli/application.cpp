@@ -37,7 +37,8 @@ Application::Application(const config::Config& config)
          auto user_id = tokens->resolveAccessToken(token);
          if (!user_id) return std::nullopt;
          return users->get(*user_id);
-       }});
+       },
+       .revoke_link = [tokens](std::string_view token) { return tokens->revokeLinkOf(token); }});
   pages_ = std::make_unique<hosting::Pages>(std::filesystem::path(config.server.www) / "templates");
   if (config.skill.verify_signatures) {
     http_client_ = std::make_unique<net::BeastHttpClient>();
