@@ -197,9 +197,10 @@ async function codeGrant(browser, origin, alexa) {
   await signIn.getByLabel('E-mail').fill(email);
   await signIn.getByLabel('Password').fill('not the password');
   await signIn.getByRole('button', { name: 'Sign in and link' }).click();
-  const alert = page.getByRole('alert');
+  const alert = signInForm(page).getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.innerText(), /E-mail or password is incorrect\./);
+  assert.equal(await page.getByRole('alert').count(), 1);
   assert.equal(await signInForm(page).getByLabel('E-mail').inputValue(), email);
   await screenshot(page, 'signin-error-desktop');
 
@@ -266,8 +267,12 @@ async function implicitGrant(browser, origin, alexa) {
   // The browser's own check would stop the form; the server's message is what is tested here.
   await form.evaluate((element) => { element.noValidate = true; });
   await form.getByRole('button', { name: 'Create account and link' }).click();
-  await page.getByRole('alert').waitFor();
-  assert.match(await page.getByRole('alert').innerText(), /Enter a valid e-mail address\./);
+  // The message shows in the form that was sent, which keeps the e-mail.
+  const alert = signUpForm(page).getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /Enter a valid e-mail address\./);
+  assert.equal(await signUpForm(page).getByLabel('E-mail').inputValue(), 'grace@');
+  assert.equal(await signInForm(page).getByLabel('E-mail').inputValue(), '');
   await screenshot(page, 'signup-error-mobile');
 
   step('implicit grant: sign up and link; Android is redirected at once');
