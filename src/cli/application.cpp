@@ -11,21 +11,21 @@ namespace parley::cli {
 Application::Application(const config::Config& config)
     : users_(openUserStore(config.storage)), links_(openLinkStores(config.storage)) {
   const auto linking = linkingOptions(config.linking);
-  authorizer_ =
-      std::make_unique<linking::Authorizer>(linking,
-                                            linking::AuthorizerStores{.users = *users_,
-                                                                      .pending = links_->pending,
-                                                                      .accounts = links_->accounts,
-                                                                      .grants = links_->grants,
-                                                                      .throttle = links_->throttle,
-                                                                      .clients = &links_->clients},
-                                            clock_, random_);
+  authorizer_ = std::make_unique<linking::Authorizer>(
+      linking,
+      linking::AuthorizerStores{.users = *users_,
+                                .pending = *links_->pending,
+                                .accounts = *links_->accounts,
+                                .grants = *links_->grants,
+                                .throttle = *links_->throttle,
+                                .clients = links_->clients.get()},
+      clock_, random_);
   tokens_ = std::make_unique<linking::TokenService>(
       linking,
-      linking::TokenServiceStores{.grants = links_->grants,
-                                  .throttle = links_->throttle,
+      linking::TokenServiceStores{.grants = *links_->grants,
+                                  .throttle = *links_->throttle,
                                   .users = *users_,
-                                  .clients = &links_->clients},
+                                  .clients = links_->clients.get()},
       clock_, random_);
   auto* tokens = tokens_.get();
   auto* users = users_.get();
