@@ -14,7 +14,7 @@
 #include "parley/core/clock.hpp"
 #include "parley/verify/verifier.hpp"
 #include "support/fixtures.hpp"
-#include "verify/test_pki.hpp"
+#include "support/test_pki.hpp"
 
 namespace {
 

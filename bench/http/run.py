@@ -5,7 +5,10 @@ Measures requests/s and p50/p99 latency with wrk (linked LaunchRequest: a real s
 request), idle and loaded RSS, and cold start (exec to first answered request). Prints a Markdown
 table and the ratio to the baseline.
 
-Usage: bench/http/run.py [--duration 10] [--connections 32] [--threads 1] [--requests N]
+With --soak N it then keeps the load on in 5-second windows until N requests were answered and
+prints requests/s, p99 and RSS per window, to show that latency and memory stay flat.
+
+Usage: bench/http/run.py [--duration 10] [--connections 32] [--threads 1] [--soak 1000000]
        [--storage sqlite|dynamodb] [--skill build/release/bin/skill]
 """
 import argparse
@@ -66,6 +69,7 @@ def wrk(url, body, args, workdir):
     command += ["-d", f"{args.duration}s"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
 
     def percentile(p):
         match = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", output)
@@ -74,9 +78,20 @@ def wrk(url, body, args, workdir):
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
-    return {"rps": rps, "p50": percentile(50), "p99": percentile(99),
+    return {"rps": rps, "requests": requests, "p50": percentile(50), "p99": percentile(99),
             "non2xx": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def soak_windows(url, body, args, workdir, pid):
+    """Consecutive 5 s wrk windows until args.soak requests: (requests so far, rps, p99, RSS)."""
+    windows, total = [], 0
+    window_args = argparse.Namespace(**{**vars(args), "duration": 5})
+    while total < args.soak and len(windows) < 1000:
+        result = wrk(url, body, window_args, workdir)
+        total += result["requests"]
+        windows.append((total, result["rps"], result["p99"], rss_kib(pid)))
+    return windows
 
 
 def start_nginx(workdir, port, body_size):
@@ -112,6 +127,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--soak", type=int, default=0, help="requests in the flatness run")
     parser.add_argument("--storage", default="sqlite", choices=["sqlite", "dynamodb"])
     parser.add_argument("--dynamodb-endpoint", default="")
     parser.add_argument("--skill", default=str(ROOT / "build/release/bin/skill"))
@@ -158,6 +174,7 @@ def main():
             idle_rss = rss_kib(server.pid)
             result = wrk(url, body, args, workdir)
             loaded_rss = rss_kib(server.pid)
+            soak = soak_windows(url, body, args, workdir, server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -180,6 +197,10 @@ def main():
     print(f"| nginx fixed reply ({len(reply)} B) | {baseline['rps']:.0f} | {baseline['p50']:.3f} "
           f"| {baseline['p99']:.3f} | | | |")
     print(f"ratio parley/nginx: {ratio:.2f}")
+    if soak:
+        print("\n| requests so far | req/s | p99 ms | RSS MiB |\n|---|---|---|---|")
+        for total, rps, p99, rss in soak:
+            print(f"| {total} | {rps:.0f} | {p99:.3f} | {rss / 1024:.1f} |")
     if result["non2xx"] or result["socket_errors"]:
         print(f"errors: non-2xx {result['non2xx']}, sockets {result['socket_errors']}")
         return 1

@@ -1,59 +1,50 @@
 #include "parley/alexa/error.hpp"
 
-#include <string>
+#include "parley/core/error_category.hpp"
 
 namespace parley::alexa {
 namespace {
 
-// boost::system::error_category has a protected non-virtual destructor by design.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class Category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "parley.alexa"; }
-
-  std::string message(int value) const override {
-    switch (static_cast<Error>(value)) {
-      case Error::kEmptyBody:
-        return "empty request body";
-      case Error::kBodyTooLarge:
-        return "request body too large";
-      case Error::kTooDeep:
-        return "request JSON nested too deeply";
-      case Error::kMalformedJson:
-        return "request body is not valid JSON";
-      case Error::kNotAnEnvelope:
-        return "request body is not an Alexa request envelope";
-      case Error::kSsmlMalformed:
-        return "SSML is not well-formed";
-      case Error::kSsmlNotSpeakRoot:
-        return "SSML root element is not a single <speak>";
-      case Error::kSsmlUnsupportedTag:
-        return "SSML uses an unsupported tag";
-      case Error::kSsmlUnsupportedAttribute:
-        return "SSML uses an unsupported attribute or attribute value";
-      case Error::kSsmlLimitExceeded:
-        return "SSML exceeds a limit (audio clips or break length)";
-      case Error::kSpeechTooLong:
-        return "output speech longer than allowed";
-      case Error::kCardTooLong:
-        return "card text longer than allowed";
-      case Error::kImageUrlTooLong:
-        return "card image URL longer than allowed";
-      case Error::kAudioStreamTooLong:
-        return "audio stream token or URL longer than allowed";
-      case Error::kResponseTooLarge:
-        return "response larger than allowed";
-    }
-    return "unknown alexa error";
+const char* describe(Error error) noexcept {
+  switch (error) {
+    case Error::kEmptyBody:
+      return "empty request body";
+    case Error::kBodyTooLarge:
+      return "request body too large";
+    case Error::kTooDeep:
+      return "request JSON nested too deeply";
+    case Error::kMalformedJson:
+      return "request body is not valid JSON";
+    case Error::kNotAnEnvelope:
+      return "request body is not an Alexa request envelope";
+    case Error::kSsmlMalformed:
+      return "SSML is not well-formed";
+    case Error::kSsmlNotSpeakRoot:
+      return "SSML root element is not a single <speak>";
+    case Error::kSsmlUnsupportedTag:
+      return "SSML uses an unsupported tag";
+    case Error::kSsmlUnsupportedAttribute:
+      return "SSML uses an unsupported attribute or attribute value";
+    case Error::kSsmlLimitExceeded:
+      return "SSML exceeds a limit (audio clips or break length)";
+    case Error::kSpeechTooLong:
+      return "output speech longer than allowed";
+    case Error::kCardTooLong:
+      return "card text longer than allowed";
+    case Error::kImageUrlTooLong:
+      return "card image URL longer than allowed";
+    case Error::kAudioStreamTooLong:
+      return "audio stream token or URL longer than allowed";
+    case Error::kResponseTooLarge:
+      return "response larger than allowed";
   }
-};
-#pragma GCC diagnostic pop
+  return "unknown alexa error";
+}
 
 }  // namespace
 
 const boost::system::error_category& errorCategory() noexcept {
-  static const Category category;
+  static const core::ErrorCategory<Error> category("parley.alexa", describe);
   return category;
 }
 

@@ -10,36 +10,30 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "parley/core/error_category.hpp"
+
 namespace parley::config {
 namespace {
 
 namespace json = boost::json;
 
-// error_category's destructor is protected and non-virtual by design; g++ warns regardless.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class Category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "parley.config"; }
-  std::string message(int value) const override {
-    switch (static_cast<Error>(value)) {
-      case Error::kUnreadableFile:
-        return "config file cannot be read";
-      case Error::kMalformedJson:
-        return "config file is not valid JSON";
-      case Error::kWrongType:
-        return "config key has the wrong type";
-      case Error::kInvalidValue:
-        return "config key has an invalid value";
-      case Error::kUnknownKey:
-        return "config key is unknown";
-      case Error::kBadEnvironment:
-        return "environment name is invalid";
-    }
-    return "unknown config error";
+const char* describe(Error error) noexcept {
+  switch (error) {
+    case Error::kUnreadableFile:
+      return "config file cannot be read";
+    case Error::kMalformedJson:
+      return "config file is not valid JSON";
+    case Error::kWrongType:
+      return "config key has the wrong type";
+    case Error::kInvalidValue:
+      return "config key has an invalid value";
+    case Error::kUnknownKey:
+      return "config key is unknown";
+    case Error::kBadEnvironment:
+      return "environment name is invalid";
   }
-};
-#pragma GCC diagnostic pop
+  return "unknown config error";
+}
 
 // Carries the first problem out of the nested readers; parse() turns it into a LoadError.
 struct Failure {
@@ -446,7 +440,7 @@ Result<std::optional<std::string>> lambdaFunctionName(const std::filesystem::pat
 }  // namespace
 
 const boost::system::error_category& category() {
-  static const Category instance;
+  static const core::ErrorCategory<Error> instance("parley.config", describe);
   return instance;
 }
 

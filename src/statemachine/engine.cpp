@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <mutex>
 
+#include "parley/core/error_category.hpp"
 #include "parley/core/log.hpp"
 #include "parley/views/renderer.hpp"
 
@@ -14,21 +15,13 @@ namespace {
 constexpr int kMaxSteps = 11;
 constexpr std::string_view kErrorSpeech = "An unrecoverable error occurred.";
 
-// boost::system::error_category has a protected non-virtual destructor by design.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class ErrorCategory final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "parley.statemachine"; }
-  std::string message(int value) const override {
-    switch (static_cast<Error>(value)) {
-      case Error::kApplicationIdRejected:
-        return "the request is for another skill (application id not accepted)";
-    }
-    return "unknown statemachine error";
+const char* describe(Error error) noexcept {
+  switch (error) {
+    case Error::kApplicationIdRejected:
+      return "the request is for another skill (application id not accepted)";
   }
-};
-#pragma GCC diagnostic pop
+  return "unknown statemachine error";
+}
 
 // Random is stateful; the engine is shared between threads.
 class LockedRandom final : public core::Random {
@@ -92,7 +85,7 @@ void defaultErrorReply(alexa::ResponseBuilder& reply) {
 }  // namespace
 
 const boost::system::error_category& errorCategory() noexcept {
-  static const ErrorCategory category;
+  static const core::ErrorCategory<Error> category("parley.statemachine", describe);
   return category;
 }
 

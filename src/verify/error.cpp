@@ -1,66 +1,56 @@
 #include "parley/verify/error.hpp"
 
-#include <string>
+#include "parley/core/error_category.hpp"
 
 namespace parley::verify {
 namespace {
 
-// Boost's error_category has a protected non-virtual destructor by design (categories are never
-// deleted through a base pointer); g++ 12 still warns.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class Category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "parley.verify"; }
-
-  std::string message(int value) const override {
-    switch (static_cast<Error>(value)) {
-      case Error::kMissingCertChainUrl:
-        return "missing SignatureCertChainUrl header";
-      case Error::kInvalidCertChainUrl:
-        return "invalid SignatureCertChainUrl";
-      case Error::kMissingSignature:
-        return "missing Signature-256 header";
-      case Error::kMalformedSignature:
-        return "signature is not valid base64";
-      case Error::kCertificateDownloadFailed:
-        return "certificate chain download failed";
-      case Error::kMalformedCertificate:
-        return "certificate chain is not valid PEM";
-      case Error::kCertificateExpired:
-        return "signing certificate expired";
-      case Error::kCertificateNotYetValid:
-        return "signing certificate not yet valid";
-      case Error::kCertificateSanMismatch:
-        return "signing certificate SAN lacks echo-api.amazon.com";
-      case Error::kCertificateKeyUsage:
-        return "signing certificate key not usable for RSA signatures";
-      case Error::kUntrustedCertificateChain:
-        return "certificate chain not trusted";
-      case Error::kSignatureMismatch:
-        return "signature does not match the body";
-      case Error::kMalformedBody:
-        return "body is not a JSON object";
-      case Error::kMissingTimestamp:
-        return "missing request.timestamp";
-      case Error::kMalformedTimestamp:
-        return "malformed request.timestamp";
-      case Error::kTimestampOutOfRange:
-        return "request.timestamp outside the allowed window";
-      case Error::kMissingApplicationId:
-        return "missing application id";
-      case Error::kApplicationIdMismatch:
-        return "application id not allowed";
-    }
-    return "unknown verification error";
+const char* describe(Error error) noexcept {
+  switch (error) {
+    case Error::kMissingCertChainUrl:
+      return "missing SignatureCertChainUrl header";
+    case Error::kInvalidCertChainUrl:
+      return "invalid SignatureCertChainUrl";
+    case Error::kMissingSignature:
+      return "missing Signature-256 header";
+    case Error::kMalformedSignature:
+      return "signature is not valid base64";
+    case Error::kCertificateDownloadFailed:
+      return "certificate chain download failed";
+    case Error::kMalformedCertificate:
+      return "certificate chain is not valid PEM";
+    case Error::kCertificateExpired:
+      return "signing certificate expired";
+    case Error::kCertificateNotYetValid:
+      return "signing certificate not yet valid";
+    case Error::kCertificateSanMismatch:
+      return "signing certificate SAN lacks echo-api.amazon.com";
+    case Error::kCertificateKeyUsage:
+      return "signing certificate key not usable for RSA signatures";
+    case Error::kUntrustedCertificateChain:
+      return "certificate chain not trusted";
+    case Error::kSignatureMismatch:
+      return "signature does not match the body";
+    case Error::kMalformedBody:
+      return "body is not a JSON object";
+    case Error::kMissingTimestamp:
+      return "missing request.timestamp";
+    case Error::kMalformedTimestamp:
+      return "malformed request.timestamp";
+    case Error::kTimestampOutOfRange:
+      return "request.timestamp outside the allowed window";
+    case Error::kMissingApplicationId:
+      return "missing application id";
+    case Error::kApplicationIdMismatch:
+      return "application id not allowed";
   }
-};
-#pragma GCC diagnostic pop
+  return "unknown verification error";
+}
 
 }  // namespace
 
 const boost::system::error_category& errorCategory() noexcept {
-  static const Category category;
+  static const core::ErrorCategory<Error> category("parley.verify", describe);
   return category;
 }
 

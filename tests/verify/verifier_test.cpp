@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "test_pki.hpp"
+#include "support/test_pki.hpp"
 
 namespace parley::verify {
 namespace {
