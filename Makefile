@@ -17,6 +17,7 @@ build: deps
 test:
 	@scripts/install-deps.sh test
 	@tests/aws/node/install.sh
+	@tests/hosting/browser/install.sh
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug -j $(JOBS)
 	@$(MAKE) --no-print-directory package

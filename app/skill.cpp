@@ -20,9 +20,24 @@ void logSkillEvent(Event& e) {
                                   : e.envelope().timestamp());
 }
 
+// Disabling the skill unlinks the account: Alexa drops its token, so the grants behind it are
+// revoked here too (spec R72). Whether the event still carries the token is unverified (spec
+// U-11); without one there is nothing to resolve the user by.
+void revokeOnDisable(Event& e, const RevokeLink& revoke_link) {
+  logSkillEvent(e);
+  if (!revoke_link) return;
+  const auto token = e.accessToken();
+  if (!token) {
+    core::logger("app")->warn("{}: no access token, nothing revoked", e.requestType());
+    return;
+  }
+  core::logger("app")->info("{}: revoked {} grant(s)", e.requestType(), revoke_link(*token));
+}
+
 }  // namespace
 
-void registerSkill(Skill<Model>& skill, storage::UserStore& users, UserByToken user_by_token) {
+void registerSkill(Skill<Model>& skill, storage::UserStore& users, UserByToken user_by_token,
+                   RevokeLink revoke_link) {
   if (!user_by_token) {
     user_by_token = [&users](std::string_view token) { return users.get(token); };
   }
@@ -48,6 +63,8 @@ void registerSkill(Skill<Model>& skill, storage::UserStore& users, UserByToken u
 
   skill.on("AlexaSkillEvent.SkillEnabled", logSkillEvent);
   skill.on("AlexaSkillEvent.SkillAccountLinked", logSkillEvent);
+  skill.on("AlexaSkillEvent.SkillDisabled",
+           [revoke_link = std::move(revoke_link)](Event& e) { revokeOnDisable(e, revoke_link); });
 
   skill.onError<storage::StorageError>(
       [](Event&, const storage::StorageError&) -> std::optional<Transition> {
@@ -59,7 +76,7 @@ std::unique_ptr<statemachine::Engine> makeSampleSkill(storage::UserStore& users,
                                                       views::Catalog views,
                                                       const Options& options) {
   Skill<Model> skill(std::move(views), options.skill);
-  registerSkill(skill, users, options.user_by_token);
+  registerSkill(skill, users, options.user_by_token, options.revoke_link);
   return std::move(skill).build();
 }
 

@@ -10,6 +10,7 @@ packages=(cmake ninja-build g++ ccache pkg-config make python3
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   entr openssl ca-certificates file zip unzip)
 case "$profile" in
+  test) packages+=(chromium) ;;  # the browser test of the linking pages (tests/hosting/browser)
   bench) packages+=(wrk nginx-light) ;;
 esac
 # Node.js may come from elsewhere than Debian (a NodeSource nodejs bundles npm, and Debian's npm

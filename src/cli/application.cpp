@@ -9,24 +9,24 @@
 namespace parley::cli {
 
 Application::Application(const config::Config& config, HostOptions host)
-    : users_(openUserStore(config.storage, std::move(host.storage_deadline))),
-      links_(openLinkStores(config.storage)) {
+    : users_(openUserStore(config.storage, host.storage_deadline)),
+      links_(openLinkStores(config.storage, host.storage_deadline)) {
   const auto linking = linkingOptions(config.linking);
-  authorizer_ =
-      std::make_unique<linking::Authorizer>(linking,
-                                            linking::AuthorizerStores{.users = *users_,
-                                                                      .pending = links_->pending,
-                                                                      .accounts = links_->accounts,
-                                                                      .grants = links_->grants,
-                                                                      .throttle = links_->throttle,
-                                                                      .clients = &links_->clients},
-                                            clock_, random_);
+  authorizer_ = std::make_unique<linking::Authorizer>(
+      linking,
+      linking::AuthorizerStores{.users = *users_,
+                                .pending = *links_->pending,
+                                .accounts = *links_->accounts,
+                                .grants = *links_->grants,
+                                .throttle = *links_->throttle,
+                                .clients = links_->clients.get()},
+      clock_, random_);
   tokens_ = std::make_unique<linking::TokenService>(
       linking,
-      linking::TokenServiceStores{.grants = links_->grants,
-                                  .throttle = links_->throttle,
+      linking::TokenServiceStores{.grants = *links_->grants,
+                                  .throttle = *links_->throttle,
                                   .users = *users_,
-                                  .clients = &links_->clients},
+                                  .clients = links_->clients.get()},
       clock_, random_);
   auto* tokens = tokens_.get();
   auto* users = users_.get();
@@ -38,7 +38,8 @@ Application::Application(const config::Config& config, HostOptions host)
          auto user_id = tokens->resolveAccessToken(token);
          if (!user_id) return std::nullopt;
          return users->get(*user_id);
-       }});
+       },
+       .revoke_link = [tokens](std::string_view token) { return tokens->revokeLinkOf(token); }});
   pages_ = std::make_unique<hosting::Pages>(
       std::filesystem::path(config.server.www) / "templates",
       hosting::Pages::Options{.check_at_startup = host.check_templates_at_startup});

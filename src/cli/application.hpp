@@ -20,10 +20,6 @@
 
 namespace parley::cli {
 
-// Everything a host runs, built from one Config: stores, the OAuth server, the sample skill with
-// token lookup, the Alexa verifier when enabled, and the route table. `skill serve`,
-// `skill invoke` and `skill lambda` share it so they behave the same. Throws on a startup
-// failure (unusable storage, views that do not match the skill, an invalid client).
 // What the host knows beyond the config.
 struct HostOptions {
   // Browsers reach the pages over HTTPS even without server.tls (Lambda: API Gateway and
@@ -35,6 +31,10 @@ struct HostOptions {
   bool check_templates_at_startup{true};
 };
 
+// Everything a host runs, built from one Config: stores, the OAuth server, the sample skill with
+// token lookup, the Alexa verifier when enabled, and the route table. `skill serve`,
+// `skill invoke` and `skill lambda` share it so they behave the same. Throws on a startup
+// failure (unusable storage, views that do not match the skill, an invalid client).
 class Application {
  public:
   explicit Application(const config::Config& config, HostOptions host = {});

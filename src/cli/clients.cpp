@@ -58,7 +58,7 @@ void addAdd(CLI::App& clients) {
     if (!config) return;
     guarded("add", [&] {
       auto stores = openLinkStores(config->storage);
-      stores->clients.put(
+      stores->clients->put(
           storage::OAuthClient{.id = client->id,
                                .secret_hash = linking::sha256Hex(client->secret),
                                .name = client->name,
@@ -88,7 +88,7 @@ void addList(CLI::App& clients) {
         std::cout << client.id << "\t(config)\t" << client.name << '\t'
                   << join(client.redirect_uris) << '\n';
       }
-      for (const auto& client : openLinkStores(config->storage)->clients.list()) {
+      for (const auto& client : openLinkStores(config->storage)->clients->list()) {
         std::cout << client.id << "\t" << join(client.response_types) << "\t" << client.name << '\t'
                   << join(client.redirect_uris) << '\n';
       }
@@ -105,7 +105,7 @@ void addRemove(CLI::App& clients) {
     auto config = loadConfig(*config_file);
     if (!config) return;
     guarded("remove", [&] {
-      if (!openLinkStores(config->storage)->clients.remove(*id)) {
+      if (!openLinkStores(config->storage)->clients->remove(*id)) {
         std::cerr << "skill clients remove: no registered client " << *id << '\n';
         setExitCode(1);
       }

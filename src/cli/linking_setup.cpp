@@ -2,8 +2,11 @@
 
 #include <stdexcept>
 
-namespace parley::cli {
+#include "dynamodb_backend.hpp"
+#include "parley/storage/dynamodb/link_stores.hpp"
+#include "parley/storage/sqlite/link_stores.hpp"
 
+namespace parley::cli {
 linking::Options linkingOptions(const config::LinkingOptions& options) {
   linking::Options out;
   if (options.mode == "accounts") {
@@ -24,11 +27,36 @@ linking::Options linkingOptions(const config::LinkingOptions& options) {
   return out;
 }
 
-std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options) {
-  if (options.type != config::StorageType::kSqlite) {
-    throw std::invalid_argument("the linking tables exist only for storage.type sqlite so far");
+std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options,
+                                           aws::DeadlineSource deadline) {
+  auto stores = std::make_unique<LinkStores>();
+  switch (options.type) {
+    case config::StorageType::kSqlite: {
+      using namespace storage::sqlite;
+      auto db = std::make_shared<LinkDatabase>(LinkStoreOptions{.path = options.path});
+      stores->pending = std::make_unique<SqlitePendingRequestStore>(*db);
+      stores->clients = std::make_unique<SqliteClientStore>(*db);
+      stores->accounts = std::make_unique<SqliteAccountStore>(*db);
+      stores->grants = std::make_unique<SqliteGrantStore>(*db);
+      stores->throttle = std::make_unique<SqliteThrottleStore>(*db);
+      stores->backend = std::move(db);
+      return stores;
+    }
+    case config::StorageType::kDynamoDb: {
+      using namespace storage::dynamodb;
+      std::shared_ptr<DynamoDbBackend> backend = makeDynamoDbBackend(options, std::move(deadline));
+      const LinkStoreOptions tables{.table_prefix = options.table_prefix};
+      auto& client = backend->client;
+      stores->pending = std::make_unique<DynamoDbPendingRequestStore>(client, tables);
+      stores->clients = std::make_unique<DynamoDbClientStore>(client, tables);
+      stores->accounts = std::make_unique<DynamoDbAccountStore>(client, tables);
+      stores->grants = std::make_unique<DynamoDbGrantStore>(client, tables);
+      stores->throttle = std::make_unique<DynamoDbThrottleStore>(client, tables);
+      stores->backend = std::move(backend);
+      return stores;
+    }
   }
-  return std::make_unique<LinkStores>(storage::sqlite::LinkStoreOptions{.path = options.path});
+  throw std::invalid_argument("unknown storage.type");
 }
 
 }  // namespace parley::cli

@@ -2,9 +2,14 @@
 
 #include <memory>
 
+#include "parley/aws/dynamodb.hpp"
 #include "parley/config/options.hpp"
 #include "parley/linking/options.hpp"
-#include "parley/storage/sqlite/link_stores.hpp"
+#include "parley/storage/account_store.hpp"
+#include "parley/storage/client_store.hpp"
+#include "parley/storage/grant_store.hpp"
+#include "parley/storage/pending_request_store.hpp"
+#include "parley/storage/throttle_store.hpp"
 
 // Maps configuration to the linking module's Options and opens its stores; shared by the
 // `clients` and `tokens` subcommands (and the server).
@@ -15,18 +20,22 @@ namespace parley::cli {
 // Throws std::invalid_argument for an unknown mode.
 linking::Options linkingOptions(const config::LinkingOptions& options);
 
-// The linking stores in the configured SQLite file. Throws StorageError when it cannot be
-// opened, std::invalid_argument for storage types without linking tables yet (DynamoDB).
+// The five linking stores of the configured backend.
 struct LinkStores {
-  explicit LinkStores(const storage::sqlite::LinkStoreOptions& options)
-      : db(options), pending(db), clients(db), accounts(db), grants(db), throttle(db) {}
-  storage::sqlite::LinkDatabase db;
-  storage::sqlite::SqlitePendingRequestStore pending;
-  storage::sqlite::SqliteClientStore clients;
-  storage::sqlite::SqliteAccountStore accounts;
-  storage::sqlite::SqliteGrantStore grants;
-  storage::sqlite::SqliteThrottleStore throttle;
+  // What the stores borrow (the SQLite connection, or the DynamoDB client with its HTTP client
+  // and credentials); declared first so that it is destroyed last.
+  std::shared_ptr<void> backend;
+  std::unique_ptr<storage::PendingRequestStore> pending;
+  std::unique_ptr<storage::ClientStore> clients;
+  std::unique_ptr<storage::AccountStore> accounts;
+  std::unique_ptr<storage::GrantStore> grants;
+  std::unique_ptr<storage::ThrottleStore> throttle;
 };
-std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options);
+
+// SQLite: the tables in the configured file, created on first use. DynamoDB: the
+// <tablePrefix><entity> tables of `skill db create-tables`. Throws StorageError when the backend
+// cannot be set up (file, region, endpoint). `deadline` bounds remote calls and their retries.
+std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options,
+                                           aws::DeadlineSource deadline = {});
 
 }  // namespace parley::cli

@@ -28,7 +28,7 @@ std::optional<std::string> pickClient(const std::string& given, const config::Co
   if (!given.empty()) return given;
   std::vector<std::string> ids;
   for (const auto& client : config.linking.clients) ids.push_back(client.id);
-  for (const auto& client : stores.clients.list()) ids.push_back(client.id);
+  for (const auto& client : stores.clients->list()) ids.push_back(client.id);
   if (ids.size() == 1) return ids.front();
   return std::nullopt;
 }
@@ -60,10 +60,10 @@ void addIssue(CLI::App& tokens) {
       core::SystemClock clock;
       core::SecureRandom random;
       linking::TokenService service{linkingOptions(config->linking),
-                                    {.grants = stores->grants,
-                                     .throttle = stores->throttle,
+                                    {.grants = *stores->grants,
+                                     .throttle = *stores->throttle,
                                      .users = *users,
-                                     .clients = &stores->clients},
+                                     .clients = stores->clients.get()},
                                     clock,
                                     random};
       auto issued = service.issue(*user, *client_id);
@@ -95,7 +95,7 @@ void addRevoke(CLI::App& tokens) {
     guarded("revoke", [&] {
       auto stores = openLinkStores(config->storage);
       auto revoked =
-          stores->grants.revokeFamiliesOf(*user, *client, std::chrono::system_clock::now());
+          stores->grants->revokeFamiliesOf(*user, *client, std::chrono::system_clock::now());
       std::cout << "revoked " << revoked << " grant(s)\n";
     });
   });

@@ -273,7 +273,7 @@ Outcome Authorizer::authorize(const AuthorizeInput& input) {
   pending.binding_hash = sha256Hex(binding);
   pending.csrf_hash = sha256Hex(csrf);
   stores_.pending.create(pending);
-  auto page = signInPage(*client, pending, handle, csrf, 200, "", "");
+  auto page = signInPage(*client, pending, handle, csrf, 200, "", "", false);
   page.cookies.push_back(SetCookie{
       .name = std::string{kBindingCookie}, .value = binding, .max_age = options_.pending_ttl});
   return page;
@@ -282,7 +282,7 @@ Outcome Authorizer::authorize(const AuthorizeInput& input) {
 ShowPage Authorizer::signInPage(const storage::OAuthClient& client,
                                 const storage::PendingRequest& pending, std::string_view handle,
                                 std::string_view csrf, int status, std::string_view email,
-                                std::string_view error) {
+                                std::string_view error, bool sign_up) {
   bool email_only = options_.mode == Mode::kEmailOnly;
   boost::json::array scopes;
   std::string_view rest = pending.scope;
@@ -302,6 +302,7 @@ ShowPage Authorizer::signInPage(const storage::OAuthClient& client,
       {"email", email.substr(0, 254)},
       {"error", error},
       {"has_error", !error.empty()},
+      {"signup_failed", sign_up && !error.empty()},
       {"email_only", email_only},
       {"accounts", !email_only},
       {"signup_action", "/authorize/signup"},
@@ -330,7 +331,11 @@ std::variant<ErrorPage, Authorizer::Verified> Authorizer::verifyForm(const FormI
   }
   const std::string& own_origin =
       options_.public_origin.empty() ? input.server_origin : options_.public_origin;
-  if (input.origin && !own_origin.empty() && *input.origin != own_origin) {
+  // Browsers send `Origin: null` on every POST from a page with Referrer-Policy: no-referrer
+  // (R50; Fetch "serializing a request origin"), so null says nothing; Sec-Fetch-Site and the
+  // CSRF token bound to the cookie still apply.
+  bool told_origin = input.origin && *input.origin != "null";
+  if (told_origin && !own_origin.empty() && *input.origin != own_origin) {
     log->info("form: rejected a post from another origin");
     return errorPage(403, kUnverified);
   }
@@ -367,7 +372,8 @@ Outcome Authorizer::reRender(const Verified& verified, int status, std::string_v
   if (!stores_.pending.replaceCsrf(verified.request.handle_hash, sha256Hex(csrf))) {
     return errorPage(403, kUnverified);
   }
-  return signInPage(verified.client, verified.request, verified.handle, csrf, status, email, error);
+  return signInPage(verified.client, verified.request, verified.handle, csrf, status, email, error,
+                    verified.sign_up);
 }
 
 Outcome Authorizer::deliver(std::string location, const storage::OAuthClient& client,
@@ -473,6 +479,7 @@ Outcome Authorizer::signUp(const FormInput& input) {
   auto verified = verifyForm(input);
   if (auto* error = std::get_if<ErrorPage>(&verified)) return *error;
   auto& ok = std::get<Verified>(verified);
+  ok.sign_up = true;
   if (auto throttled = throttleAddress(input, true)) return *throttled;
   if (options_.mode == Mode::kEmailOnly) return emailOnlySignUp(ok, input);
   auto credentials = readCredentials(ok, input);

@@ -415,6 +415,15 @@ std::size_t TokenService::revokeUser(std::string_view user_id, std::string_view 
   return stores_.grants.revokeFamiliesOf(user_id, client_id, clock_.now());
 }
 
+std::size_t TokenService::revokeLinkOf(std::string_view access_token) {
+  if (access_token.empty() || access_token.size() > 512) return 0;
+  auto access = stores_.grants.findAccessToken(sha256Hex(access_token));
+  if (!access) return 0;
+  auto family = stores_.grants.findFamily(access->family_id);
+  if (!family) return 0;
+  return revokeUser(family->user_id, family->client_id);
+}
+
 std::optional<IssuedTokens> TokenService::issue(std::string_view user_id,
                                                 std::string_view client_id) {
   auto client = clients_.find(client_id);

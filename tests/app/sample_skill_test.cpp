@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "fakes/log_capture.hpp"
 #include "fakes/memory_user_store.hpp"
@@ -170,6 +172,38 @@ TEST_F(SampleSkill, SkillEventsAreAcknowledgedAndLoggedWithoutTheToken) {
             std::string::npos);
   EXPECT_NE(text.find("2024-05-14T18:20:09Z"), std::string::npos);
   EXPECT_EQ(text.find("tok-linked"), std::string::npos);
+}
+
+TEST_F(SampleSkill, SkillDisabledRevokesTheLinkOfTheEventsToken) {
+  std::vector<std::string> revoked;
+  const auto engine = makeSampleSkill(users_, {.views = sourceDir() / "app/views",
+                                               .revoke_link = [&revoked](std::string_view token) {
+                                                 revoked.emplace_back(token);
+                                                 return std::size_t{1};
+                                               }});
+  fakes::LogCapture logs("app");
+  const auto body = engine->handle(readFixture("alexa/skill-event-skill-disabled.json"));
+  ASSERT_TRUE(body);
+  EXPECT_EQ(boost::json::parse(*body),
+            boost::json::parse(R"({"version": "1.0", "response": {}, "sessionAttributes": {}})"));
+  EXPECT_EQ(revoked, std::vector<std::string>{"tok-linked"});
+  const auto text = logs.text();
+  EXPECT_NE(text.find("AlexaSkillEvent.SkillDisabled for user amzn1.ask.account."),
+            std::string::npos);
+  EXPECT_NE(text.find("revoked 1 grant(s)"), std::string::npos);
+  EXPECT_EQ(text.find("tok-linked"), std::string::npos);
+
+  auto without_token = fixture("skill-event-skill-disabled.json");
+  without_token["context"].as_object()["System"].as_object()["user"].as_object().erase(
+      "accessToken");
+  ASSERT_TRUE(engine->handle(boost::json::serialize(without_token)));
+  EXPECT_EQ(revoked.size(), 1u);
+  EXPECT_EQ(logs.count("warning"), 1);
+}
+
+TEST_F(SampleSkill, SkillDisabledIsOnlyLoggedWithoutATokenStore) {
+  EXPECT_EQ(handle(fixture("skill-event-skill-disabled.json")),
+            boost::json::parse(R"({"version": "1.0", "response": {}, "sessionAttributes": {}})"));
 }
 
 TEST_F(SampleSkill, StorageFailureAsksToTryAgainLater) {

@@ -6,10 +6,12 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <boost/algorithm/string.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <chrono>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "parley/net/http_client.hpp"
@@ -168,6 +170,18 @@ class Serve : public ::testing::Test {
                  {"User-Agent", std::string(user_agent)}});
   }
 
+  // POSTs `fields` with the request handle, CSRF token and cookie of the sign-in `page`.
+  net::Response submit(std::string_view path, const net::Response& page, std::string fields,
+                       std::string_view user_agent = "Mozilla/5.0 (X11; Linux x86_64)") {
+    const auto form =
+        "request=" + hidden(page.body, "request") + "&csrf=" + hidden(page.body, "csrf") + fields;
+    return send("POST", path, form,
+                {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Cookie", cookieOf(page)},
+                 {"Origin", "http://127.0.0.1:" + std::to_string(server_->port())},
+                 {"User-Agent", std::string(user_agent)}});
+  }
+
   static std::string fragmentParam(std::string_view location, std::string_view name) {
     const std::string fragment{location.substr(location.find('#') + 1)};
     auto params = boost::urls::parse_query(fragment);
@@ -270,6 +284,100 @@ TEST_F(Serve, PagesCarrySecurityHeadersAndEscapeReflectedValues) {
   const auto css = send("GET", "/static/style.css");
   EXPECT_EQ(css.status, 200u);
   EXPECT_NE(css.header("Content-Type").value_or("").find("text/css"), std::string::npos);
+}
+
+// T19: the authorization endpoint is GET only (HEAD is answered by the GET handler).
+TEST_F(Serve, AuthorizeAnswersOtherMethodsWith405AndAllowGet) {
+  start("accounts");
+  for (const char* method : {"POST", "PUT", "DELETE"}) {
+    const auto reply = send(method, "/authorize" + authorizeQuery("code", "s").substr(1), "a=1",
+                            {{"Content-Type", "application/x-www-form-urlencoded"}});
+    EXPECT_EQ(reply.status, 405u) << method;
+    EXPECT_EQ(reply.header("Allow").value_or(""), "GET, HEAD") << method;
+    EXPECT_FALSE(reply.header("Set-Cookie")) << method;
+  }
+}
+
+// T49 (R50, R51): every HTML page of the flow, including the error pages.
+TEST_F(Serve, SignInAndErrorPagesForbidFramingSniffingReferrersAndCaching) {
+  start("accounts");
+  auto expect_headers = [](const net::Response& page, const std::string& what) {
+    SCOPED_TRACE(what);
+    EXPECT_EQ(page.header("Content-Type").value_or(""), "text/html; charset=utf-8");
+    const std::string csp{page.header("Content-Security-Policy").value_or("")};
+    for (const char* directive : {"default-src 'none'", "style-src 'self'", "form-action 'self'",
+                                  "frame-ancestors 'none'", "base-uri 'none'"}) {
+      EXPECT_NE(csp.find(directive), std::string::npos) << directive << " in " << csp;
+    }
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+    EXPECT_EQ(page.header("X-Frame-Options").value_or(""), "DENY");
+    EXPECT_EQ(page.header("X-Content-Type-Options").value_or(""), "nosniff");
+    EXPECT_EQ(page.header("Referrer-Policy").value_or(""), "no-referrer");
+    EXPECT_EQ(page.header("Cache-Control").value_or(""), "no-store");
+  };
+  const auto page = send("GET", "/authorize" + authorizeQuery("code", "s").substr(1));
+  ASSERT_EQ(page.status, 200u);
+  expect_headers(page, "sign-in page");
+  // The final 303 goes to Alexa, so form-action lists the client's redirect origin (R50).
+  EXPECT_NE(page.header("Content-Security-Policy")->find("form-action 'self' https://pitangui"),
+            std::string::npos);
+
+  auto bad_client = authorizeQuery("code", "s");
+  bad_client.replace(bad_client.find("serve-test"), 10, "evil");
+  const auto invalid_link = send("GET", bad_client);
+  EXPECT_EQ(invalid_link.status, 400u);
+  expect_headers(invalid_link, "400 invalid link");
+
+  const auto forged = send("POST", "/authorize/login", "request=x&csrf=y",
+                           {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(forged.status, 403u);
+  expect_headers(forged, "403 unverified form");
+
+  const auto wrong_password =
+      submit("/authorize/login", page, "&email=nobody%40example.com&password=wrong-password");
+  EXPECT_EQ(wrong_password.status, 200u);
+  EXPECT_NE(wrong_password.body.find("E-mail or password is incorrect."), std::string::npos);
+  expect_headers(wrong_password, "sign-in page with an error");
+
+  const auto second = send("GET", "/authorize" + authorizeQuery("code", "s2").substr(1));
+  const auto success =
+      submit("/authorize/signup", second, "&email=ada%40example.com&password=correct-horse");
+  EXPECT_EQ(success.status, 200u);
+  expect_headers(success, "success page");
+
+  const auto third = send("GET", "/authorize" + authorizeQuery("code", "s3").substr(1));
+  const auto redirect = submit("/authorize/cancel", third, "", kAndroid);
+  EXPECT_EQ(redirect.status, 303u);
+  expect_headers(redirect, "redirect fallback page");
+}
+
+// T50 (R47, R52): the browser-binding cookie of the sign-in page.
+TEST_F(Serve, BindingCookieIsHostOnlySecureHttpOnlyLaxAndShortLived) {
+  start("accounts");
+  const auto page = send("GET", "/authorize" + authorizeQuery("token", "s").substr(1));
+  ASSERT_EQ(page.status, 200u);
+  std::vector<std::string> cookies;
+  for (const auto& [name, value] : page.headers) {
+    if (boost::algorithm::iequals(name, "Set-Cookie")) cookies.push_back(value);
+  }
+  ASSERT_EQ(cookies.size(), 1u);
+  std::vector<std::string> parts;
+  boost::algorithm::split(parts, cookies[0], boost::algorithm::is_any_of(";"));
+  for (auto& part : parts) boost::algorithm::trim(part);
+  EXPECT_EQ(parts[0].rfind("__Host-al_req=", 0), 0u) << cookies[0];
+  EXPECT_EQ(parts[0].size(), std::string("__Host-al_req=").size() + 43) << "32 random bytes";
+  const std::set<std::string> attributes(parts.begin() + 1, parts.end());
+  for (const char* expected : {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"}) {
+    EXPECT_TRUE(attributes.contains(expected)) << expected << " in " << cookies[0];
+  }
+  int max_age = -1;
+  for (const auto& attribute : attributes) {
+    EXPECT_FALSE(boost::algorithm::istarts_with(attribute, "Domain")) << cookies[0];
+    EXPECT_FALSE(boost::algorithm::istarts_with(attribute, "Expires")) << cookies[0];
+    if (attribute.rfind("Max-Age=", 0) == 0) max_age = std::stoi(attribute.substr(8));
+  }
+  EXPECT_GT(max_age, 0) << cookies[0];
+  EXPECT_LE(max_age, 600) << cookies[0];
 }
 
 TEST_F(Serve, AnswersBadInputWithClearErrors) {

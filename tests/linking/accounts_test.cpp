@@ -85,6 +85,7 @@ TEST_F(AccountsTest, WrongPasswordAndUnknownEmailLookTheSame) {
   EXPECT_EQ(std::get<ShowPage>(wrong).status, 200);
   EXPECT_EQ(std::get<ShowPage>(wrong).model.at("error").as_string(),
             "E-mail or password is incorrect.");
+  EXPECT_FALSE(std::get<ShowPage>(wrong).model.at("signup_failed").as_bool());
   auto normalize = [](std::string page) {
     auto at = page.find("nobody@example.com");
     if (at != std::string::npos) page.replace(at, 18, "user@example.com");
@@ -105,6 +106,8 @@ TEST_F(AccountsTest, SignUpWithAnExistingEmailAndWrongPasswordIsGeneric) {
   ASSERT_TRUE(std::holds_alternative<ShowPage>(outcome));
   EXPECT_EQ(std::get<ShowPage>(outcome).model.at("error").as_string(),
             "E-mail or password is incorrect.");
+  // The message shows in the sign-up form, which was posted.
+  EXPECT_TRUE(std::get<ShowPage>(outcome).model.at("signup_failed").as_bool());
   EXPECT_EQ(accounts_.size(), 1u);
   refresh(browser, outcome);
   // R58: the right password signs in instead.

@@ -335,6 +335,18 @@ TEST_F(AuthorizerTest, RefusesCrossOriginPosts) {
   EXPECT_EQ(users_.size(), 0u);
 }
 
+// What a real browser sends from the no-referrer sign-in page (found by tests/hosting/browser).
+TEST_F(AuthorizerTest, AcceptsTheNullOriginOfNoReferrerPagesUnlessCrossSite) {
+  auto browser = start();
+  auto input = form(browser, {{"email", "a@b.co"}});
+  input.origin = "null";
+  input.sec_fetch_site = "cross-site";
+  expectErrorPage(authorizer_->signUp(input), 403);
+  input.sec_fetch_site = "same-origin";
+  EXPECT_TRUE(std::holds_alternative<Redirect>(authorizer_->signUp(input)));
+  EXPECT_EQ(users_.size(), 1u);
+}
+
 TEST_F(AuthorizerTest, RefusesExpiredRequests) {
   auto browser = start();
   clock_.advance(seconds{601});  // T34

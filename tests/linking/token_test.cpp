@@ -462,6 +462,27 @@ TEST_F(TokenTest, IssueAndRevokeForOperators) {
   EXPECT_EQ(tokens_->revokeUser("user-1"), 0u);
 }
 
+// T99 at the service: AlexaSkillEvent.SkillDisabled hands over the token Alexa held.
+TEST_F(TokenTest, RevokingTheLinkOfATokenRevokesItsUsersGrantsForItsClientOnly) {
+  auto issued = redeem(codeFor());
+  const auto access_token = field(issued, "access_token");
+  const auto user_id = tokens_->resolveAccessToken(access_token);
+  ASSERT_TRUE(user_id);
+  clock_.advance(seconds{3601});  // Alexa may still hold an expired token
+  ASSERT_FALSE(tokens_->resolveAccessToken(access_token));
+  auto relinked = tokens_->issue(*user_id, "alexa-test");
+  auto elsewhere = tokens_->issue(*user_id, "other");
+  ASSERT_TRUE(relinked && elsewhere);
+
+  EXPECT_EQ(tokens_->revokeLinkOf(access_token), 2u);
+  expectError(refreshWith(field(issued, "refresh_token")), 400, "invalid_grant");
+  EXPECT_FALSE(tokens_->resolveAccessToken(relinked->access_token));
+  EXPECT_EQ(tokens_->resolveAccessToken(elsewhere->access_token), user_id);
+  EXPECT_EQ(tokens_->revokeLinkOf(access_token), 0u);  // nothing left to revoke
+  EXPECT_EQ(tokens_->revokeLinkOf("at_unknown"), 0u);
+  EXPECT_EQ(tokens_->revokeLinkOf(""), 0u);
+}
+
 TEST_F(TokenTest, SweepDeletesExpiredAndLongRevokedRecords) {
   auto issued = redeem(codeFor());
   codeFor();  // a code nobody redeems

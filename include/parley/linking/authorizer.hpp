@@ -86,6 +86,7 @@ class Authorizer {
     storage::PendingRequest request{};
     storage::OAuthClient client{};
     std::string handle{};
+    bool sign_up{};  // the sign-up form was posted: a re-rendered page shows errors there
   };
   struct Credentials {
     std::string email{};
@@ -108,7 +109,7 @@ class Authorizer {
   Outcome emailOnlySignUp(const Verified& verified, const FormInput& input);
   ShowPage signInPage(const storage::OAuthClient& client, const storage::PendingRequest& pending,
                       std::string_view handle, std::string_view csrf, int status,
-                      std::string_view email, std::string_view error);
+                      std::string_view email, std::string_view error, bool sign_up);
   Outcome reRender(const Verified& verified, int status, std::string_view email,
                    std::string_view error);
   // The original's device split (R82): Android gets the redirect, others a success page.

@@ -78,6 +78,9 @@ class TokenService {
   // Revokes every grant of `user_id` (for `client_id` only when non-empty): SkillDisabled, account
   // deletion, `skill tokens revoke`. Returns the number of grants revoked.
   std::size_t revokeUser(std::string_view user_id, std::string_view client_id = {});
+  // revokeUser() for the user and client an access token was issued to, even when the token
+  // has expired or was revoked: AlexaSkillEvent.SkillDisabled (R72, R81). 0 for unknown tokens.
+  std::size_t revokeLinkOf(std::string_view access_token);
   // A fresh grant for a user (operator tooling); nullopt when the client is unknown.
   std::optional<IssuedTokens> issue(std::string_view user_id, std::string_view client_id);
   // Deletes expired codes and tokens and grants revoked more than a day ago.

@@ -1,7 +1,8 @@
 #pragma once
 
 // In-memory linking stores for tests and single-process development servers. Each store owns its
-// mutex; nothing survives a restart.
+// mutex; nothing survives a restart. Like the other backends, creating a record whose key exists
+// throws StorageError and keeps the first record.
 
 #include <algorithm>
 #include <map>
@@ -12,14 +13,24 @@
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
 #include "parley/storage/throttle_store.hpp"
+#include "parley/storage/user_store.hpp"
 
 namespace parley::storage {
+
+namespace memory_detail {
+template <typename Map, typename Record>
+void insertNew(Map& map, const std::string& key, const Record& record) {
+  if (!map.emplace(key, record).second) {
+    throw StorageError(StorageError::Kind::kInternal, "a record with this key exists already");
+  }
+}
+}  // namespace memory_detail
 
 class MemoryPendingRequestStore final : public PendingRequestStore {
  public:
   void create(const PendingRequest& request) override {
     std::lock_guard lock{mutex_};
-    requests_.insert_or_assign(request.handle_hash, request);
+    memory_detail::insertNew(requests_, request.handle_hash, request);
   }
   std::optional<PendingRequest> find(std::string_view handle_hash) override {
     std::lock_guard lock{mutex_};
@@ -118,7 +129,7 @@ class MemoryGrantStore final : public GrantStore {
  public:
   void createFamily(const GrantFamily& family) override {
     std::lock_guard lock{mutex_};
-    families_.insert_or_assign(family.id, family);
+    memory_detail::insertNew(families_, family.id, family);
   }
   std::optional<GrantFamily> findFamily(std::string_view id) override {
     std::lock_guard lock{mutex_};
@@ -145,7 +156,7 @@ class MemoryGrantStore final : public GrantStore {
   }
   void createCode(const AuthorizationCode& code) override {
     std::lock_guard lock{mutex_};
-    codes_.insert_or_assign(code.hash, code);
+    memory_detail::insertNew(codes_, code.hash, code);
   }
   std::optional<AuthorizationCode> findCode(std::string_view hash) override {
     std::lock_guard lock{mutex_};
@@ -160,7 +171,7 @@ class MemoryGrantStore final : public GrantStore {
   }
   void createAccessToken(const AccessToken& token) override {
     std::lock_guard lock{mutex_};
-    access_.insert_or_assign(token.hash, token);
+    memory_detail::insertNew(access_, token.hash, token);
   }
   std::optional<AccessToken> findAccessToken(std::string_view hash) override {
     std::lock_guard lock{mutex_};
@@ -175,7 +186,7 @@ class MemoryGrantStore final : public GrantStore {
   }
   void createRefreshToken(const RefreshToken& token) override {
     std::lock_guard lock{mutex_};
-    refresh_.insert_or_assign(token.hash, token);
+    memory_detail::insertNew(refresh_, token.hash, token);
   }
   std::optional<RefreshToken> findRefreshToken(std::string_view hash) override {
     std::lock_guard lock{mutex_};

@@ -18,15 +18,32 @@ std::string tableName(std::string_view table_prefix, std::string_view entity) {
 }
 
 std::vector<TableSpec> tableSpecs(std::string_view table_prefix) {
-  return {TableSpec{.entity = std::string(kUsersEntity),
-                    .name = tableName(table_prefix, kUsersEntity)}};
+  auto spec = [&](std::string_view entity, std::vector<aws::GlobalSecondaryIndex> indexes = {}) {
+    return TableSpec{.entity = std::string(entity),
+                     .name = tableName(table_prefix, entity),
+                     .indexes = std::move(indexes)};
+  };
+  return {spec(kUsersEntity),
+          spec(kPendingRequestsEntity),
+          spec(kClientsEntity),
+          spec(kAccountsEntity),
+          spec(kGrantsEntity, {{.name = std::string(kGrantsByUserIndex),
+                                .hash_key = {.name = "userId"},
+                                .range_key = std::nullopt}}),
+          spec(kCodesEntity),
+          spec(kAccessTokensEntity),
+          spec(kRefreshTokensEntity, {{.name = std::string(kRefreshByParentIndex),
+                                       .hash_key = {.name = "parentHash"},
+                                       .range_key = aws::KeyAttribute{"createdAt", "N"}}}),
+          spec(kThrottleEntity)};
 }
 
 void createTables(aws::DynamoDbClient& client, std::string_view table_prefix,
                   const CreateTablesOptions& options) {
   const auto specs = tableSpecs(table_prefix);
   for (const auto& spec : specs) {
-    auto created = client.createTable({.table = spec.name, .hash_key = {.name = spec.hash_key}});
+    auto created = client.createTable(
+        {.table = spec.name, .hash_key = {.name = spec.hash_key}, .indexes = spec.indexes});
     if (created) {
       report(options, "created " + spec.name + " (on-demand)");
     } else if (created.error().error == aws::Error::kResourceInUse) {

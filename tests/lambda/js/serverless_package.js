@@ -70,30 +70,58 @@ assert.deepEqual(routes, ['GET /', 'GET /authorize', 'GET /healthz', 'GET /oauth
 const [[, integration]] = ofType('AWS::ApiGatewayV2::Integration');
 assert.equal(integration.Properties.PayloadFormatVersion, '2.0');
 
-// Tables: on-demand, TTL on `ttl`, named per stage.
+// Tables: on-demand, TTL on `ttl`, named per stage, keyed as storage/dynamodb/tables.hpp says.
 const tables = Object.fromEntries(ofType('AWS::DynamoDB::Table'));
-assert.deepEqual(Object.values(tables).map((t) => t.Properties.TableName).sort(), [
+const byName = Object.fromEntries(Object.values(tables).map((t) => [t.Properties.TableName, t.Properties]));
+assert.deepEqual(Object.keys(byName).sort(), [
+  'parley-skill-prod-access-tokens', 'parley-skill-prod-accounts',
   'parley-skill-prod-authorization-codes', 'parley-skill-prod-authorization-requests',
-  'parley-skill-prod-grants', 'parley-skill-prod-throttle', 'parley-skill-prod-tokens',
-  'parley-skill-prod-users']);
+  'parley-skill-prod-clients', 'parley-skill-prod-grants', 'parley-skill-prod-refresh-tokens',
+  'parley-skill-prod-throttle', 'parley-skill-prod-users']);
 for (const table of Object.values(tables)) {
   assert.equal(table.Properties.BillingMode, 'PAY_PER_REQUEST');
   assert.deepEqual(table.Properties.KeySchema, [{ AttributeName: 'id', KeyType: 'HASH' }]);
   assert.deepEqual(table.Properties.TimeToLiveSpecification, { AttributeName: 'ttl', Enabled: true });
 }
+// The two global secondary indexes the stores query, every key attribute defined.
+const indexes = (name) => byName[`parley-skill-prod-${name}`].GlobalSecondaryIndexes;
+assert.deepEqual(indexes('grants'), [{ IndexName: 'by-user',
+  KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }]);
+assert.deepEqual(indexes('refresh-tokens'), [{ IndexName: 'by-parent',
+  KeySchema: [{ AttributeName: 'parentHash', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
+  Projection: { ProjectionType: 'ALL' } }]);
+for (const table of Object.values(byName)) {
+  const keys = [table.KeySchema, ...(table.GlobalSecondaryIndexes ?? []).map((i) => i.KeySchema)]
+    .flat().map((k) => k.AttributeName);
+  assert.deepEqual(table.AttributeDefinitions.map((d) => d.AttributeName).sort(), [...new Set(keys)].sort(),
+    table.TableName);
+  const types = Object.fromEntries(table.AttributeDefinitions.map((d) => [d.AttributeName, d.AttributeType]));
+  assert.equal(types.id, 'S');
+  if (types.createdAt) assert.equal(types.createdAt, 'N');
+}
 
-// IAM: DynamoDB item actions on exactly those tables (and their indexes), nothing else.
+// IAM: DynamoDB item actions on exactly those tables and their indexes, never Scan.
 const [[, role]] = ofType('AWS::IAM::Role');
 const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
 const dynamo = statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
 assert.equal(dynamo.length, 1);
 assert.ok(dynamo[0].Action.every((a) => a.startsWith('dynamodb:')));
 assert.ok(!dynamo[0].Action.includes('dynamodb:*') && !dynamo[0].Action.includes('dynamodb:Scan'));
+// A table's ARN, or `<table ARN>/index/*` for its indexes.
 const tableOf = (resource) => {
+  const join = resource['Fn::Join'];
+  if (join) {
+    assert.equal(join[0], '/');
+    assert.equal(join[1][1], 'index/*');
+    return `${tableOf(join[1][0])}/index/*`;
+  }
   assert.ok(resource['Fn::GetAtt']?.[1] === 'Arn', `unexpected resource ${JSON.stringify(resource)}`);
   return resource['Fn::GetAtt'][0];
 };
-assert.deepEqual(dynamo[0].Resource.map(tableOf).sort(), Object.keys(tables).sort());
+const tableIds = Object.keys(tables);
+const withIndexes = tableIds.filter((id) => tables[id].Properties.GlobalSecondaryIndexes)
+  .map((id) => `${id}/index/*`);
+assert.deepEqual(dynamo[0].Resource.map(tableOf).sort(), [...tableIds, ...withIndexes].sort());
 for (const statement of statements.filter((s) => s !== dynamo[0])) {
   assert.ok(statement.Action.every((a) => a.startsWith('logs:')), JSON.stringify(statement));
 }

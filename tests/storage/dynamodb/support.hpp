@@ -4,6 +4,8 @@
 // credentials, fast retries and a sleeper that records the delays instead of waiting.
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -60,6 +62,14 @@ struct TestClient {
 inline std::string uniquePrefix() {
   static std::atomic<int> counter{0};
   return "parley-t" + std::to_string(counter++) + "-";
+}
+
+// An endpoint on 127.0.0.1 where nothing listens (a port just bound and closed again): DynamoDB
+// down.
+inline std::string unusedEndpoint() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
 }
 
 }  // namespace parley::storage::dynamodb::testing

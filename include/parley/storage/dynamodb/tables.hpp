@@ -12,17 +12,32 @@ namespace parley::storage::dynamodb {
 
 // Table layout: one on-demand table per entity type, named <prefix><entity>, each keyed by a
 // string `id` and with TTL on the number attribute `ttl` (epoch seconds). Users never set
-// `ttl`; short-lived entities (OAuth codes, tokens) will, and readers must still compare it with
-// the clock because DynamoDB deletes expired items late. A new entity type is one more
-// TableSpec in tableSpecs() plus its store.
+// `ttl`; short-lived entities (codes, tokens, pending requests, throttle counters) do, and
+// readers still compare their own expiry with the clock because DynamoDB deletes expired items
+// late. A new entity type is one more TableSpec in tableSpecs() plus its store; README.md
+// ("DynamoDB") and deploy/serverless.yml list the same tables.
 struct TableSpec {
   std::string entity{};  // "users"
   std::string name{};    // "<prefix>users"
   std::string hash_key{"id"};
   std::string ttl_attribute{"ttl"};
+  std::vector<aws::GlobalSecondaryIndex> indexes{};
 };
 
 inline constexpr std::string_view kUsersEntity = "users";
+// The account-linking entities (link_stores.hpp); the key `id` is named after each.
+inline constexpr std::string_view kPendingRequestsEntity = "authorization-requests";  // handle hash
+inline constexpr std::string_view kClientsEntity = "clients";                         // client id
+inline constexpr std::string_view kAccountsEntity = "accounts";             // normalized e-mail
+inline constexpr std::string_view kGrantsEntity = "grants";                 // family id
+inline constexpr std::string_view kCodesEntity = "authorization-codes";     // code hash
+inline constexpr std::string_view kAccessTokensEntity = "access-tokens";    // token hash
+inline constexpr std::string_view kRefreshTokensEntity = "refresh-tokens";  // token hash
+inline constexpr std::string_view kThrottleEntity = "throttle";             // counter key
+// grants: userId -> families, for revoking a user's links.
+inline constexpr std::string_view kGrantsByUserIndex = "by-user";
+// refresh-tokens: parentHash + createdAt -> a rotated token's children, oldest first.
+inline constexpr std::string_view kRefreshByParentIndex = "by-parent";
 
 std::vector<TableSpec> tableSpecs(std::string_view table_prefix);
 std::string tableName(std::string_view table_prefix, std::string_view entity);
