@@ -64,16 +64,17 @@ class PackagedBootstrap : public ::testing::Test {
 
   // Starts the bootstrap the way Lambda does: no arguments, Lambda's variables only.
   pid_t start(const FakeRuntimeApi& fake, const std::string& handler,
-              const std::string& skill_env = "test") {
+              const std::string& skill_env = "test", std::vector<std::string> more_env = {}) {
     const fs::path task = root_ / "task";
-    const bool chroot = ::geteuid() == 0;
-    task_root_ = chroot ? "/" : task.string();
+    task_root_ = chrooted() ? "/" : task.string();
     std::vector<std::string> env = {"AWS_LAMBDA_RUNTIME_API=" + fake.endpoint(),
                                     "_HANDLER=" + handler, "LAMBDA_TASK_ROOT=" + task_root_,
                                     "SKILL_ENV=" + skill_env};
+    env.insert(env.end(), more_env.begin(), more_env.end());
     std::vector<char*> envp;
     for (auto& entry : env) envp.push_back(entry.data());
     envp.push_back(nullptr);
+    const bool chroot = chrooted();
     std::string program = chroot ? "/bootstrap" : (task / "bootstrap").string();
     std::array<char*, 2> argv{program.data(), nullptr};
     const auto log = (root_ / "output.log").string();
@@ -110,6 +111,18 @@ class PackagedBootstrap : public ::testing::Test {
   }
 
   std::string output() const { return testing::readFile(root_ / "output.log"); }
+
+  // The bootstrap runs in a chroot of the unpacked zip when the test may create one.
+  static bool chrooted() { return ::geteuid() == 0; }
+
+  // Puts `file` where the function sees `path` (an absolute path on Lambda); returns the path
+  // the function is to be given.
+  std::string placeInTask(const fs::path& file, const std::string& path) const {
+    const auto target = root_ / "task" / path.substr(1);
+    fs::create_directories(target.parent_path());
+    fs::copy_file(file, target);
+    return chrooted() ? path : target.string();
+  }
 
   fs::path root_;
   std::string task_root_;
@@ -370,6 +383,60 @@ TEST_F(PackagedBootstrap, LinksAnAccountThroughItsPagesThenGreetsTheLinkedUser) 
   EXPECT_EQ(log.find(token), std::string::npos) << log;
   EXPECT_EQ(log.find("correct"), std::string::npos) << log;
   EXPECT_EQ(log.find("ada@example.com"), std::string::npos) << log;
+}
+
+// The environment deploy/serverless.yml gives the function (stage prod), with the CA bundle where
+// Amazon Linux 2023 keeps it. Nothing here needs DynamoDB: the unlinked launch looks up no user.
+std::vector<std::string> deployedEnvironment(const std::string& ca_file) {
+  return {"PARLEY_SKILL_APPLICATION_IDS=amzn1.ask.skill.8f3c2e71-6a4b-4c1d-b2e9-5d7a0c9f1e36",
+          "PARLEY_STORAGE_TYPE=dynamodb",
+          "PARLEY_STORAGE_REGION=us-east-1",
+          "PARLEY_STORAGE_TABLE_PREFIX=parley-skill-prod-",
+          "PARLEY_STORAGE_CA_FILE=" + ca_file,
+          "SSL_CERT_FILE=" + ca_file,
+          "AWS_REGION=us-east-1",
+          "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+          "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+          "AWS_LAMBDA_FUNCTION_NAME=parley-skill-prod-skill"};
+}
+
+TEST_F(PackagedBootstrap, StartsWithTheDeployedConfigurationAndItsClientSecret) {
+  const auto ca_file =
+      placeInTask("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt");
+  auto env = deployedEnvironment(ca_file);
+  env.emplace_back("PARLEY_LINKING_CLIENT_ALEXA_SECRET=0123456789abcdef0123456789abcdef");
+  FakeRuntimeApi fake;
+  const auto launch = fake.enqueue(testing::readFixture("lambda/alexa-launch-event.json"));
+  const auto other_skill = fake.enqueue(
+      std::regex_replace(testing::readFixture("lambda/alexa-launch-event.json"),
+                         std::regex("amzn1\\.ask\\.skill\\.8f3c2e71"), "amzn1.ask.skill.0ther"));
+  fake.finish();
+  EXPECT_EQ(waitFor(start(fake, "skill", "production", env), 10s), 1) << output();
+
+  const auto posted = fake.postFor(launch);
+  ASSERT_TRUE(posted.has_value()) << output();
+  ASSERT_EQ(posted->kind, Posted::Kind::kResponse) << posted->body;
+  EXPECT_EQ(json::parse(posted->body).at("response").at("card").at("type"), "LinkAccount");
+  // The allowlist from PARLEY_SKILL_APPLICATION_IDS turns away another skill's request.
+  const auto refused = fake.postFor(other_skill);
+  ASSERT_TRUE(refused.has_value()) << output();
+  EXPECT_EQ(refused->kind, Posted::Kind::kError) << refused->body;
+}
+
+TEST_F(PackagedBootstrap, RefusesToStartWithoutTheDeployedClientSecret) {
+  const auto ca_file =
+      placeInTask("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt");
+  FakeRuntimeApi fake;
+  fake.enqueue(testing::readFixture("lambda/alexa-launch-event.json"));
+  EXPECT_EQ(waitFor(start(fake, "skill", "production", deployedEnvironment(ca_file)), 10s), 1)
+      << output();
+  const auto posts = fake.posts();
+  ASSERT_EQ(posts.size(), 1U) << output();
+  EXPECT_EQ(posts[0].kind, Posted::Kind::kInitError);
+  const auto message = json::parse(posts[0].body).at("errorMessage").as_string();
+  EXPECT_NE(message.find("'alexa'"), json::string::npos) << message;
+  EXPECT_NE(message.find("secret"), json::string::npos) << message;
+  EXPECT_EQ(fake.handedOut(), 0U);
 }
 
 TEST_F(PackagedBootstrap, ReportsAMissingConfigurationAsAnInitError) {
