@@ -13,13 +13,14 @@ build: deps
 	cmake --build --preset release -j $(JOBS) --target skill
 	@ln -sfn release/bin build/bin
 
-# Debug build with ASan + UBSan, then every test.
+# Debug build with ASan + UBSan, the Lambda package (its tests run the zip), then every test.
 test:
 	@scripts/install-deps.sh test
 	@tests/aws/node/install.sh
 	@tests/hosting/browser/install.sh
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug -j $(JOBS)
+	@$(MAKE) --no-print-directory package
 	ctest --preset debug -j $(JOBS)
 
 $(CONFIG):

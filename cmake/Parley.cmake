@@ -15,7 +15,10 @@ if(PARLEY_SANITIZE)
   target_link_options(parley_flags INTERFACE ${_san})
 endif()
 if(PARLEY_STATIC)
-  target_link_options(parley_flags INTERFACE -static)
+  # Unreferenced functions and data are dropped at link time: the zipped bootstrap has to stay
+  # under the 5 MB budget of tools/package/package.sh.
+  target_compile_options(parley_flags INTERFACE -ffunction-sections -fdata-sections)
+  target_link_options(parley_flags INTERFACE -static -Wl,--gc-sections)
 endif()
 
 # parley_add_module(<name> DEPS <targets...>)

@@ -14,8 +14,8 @@ namespace {
 // The DynamoDB store together with the client and connections it uses.
 class OwningDynamoDbUserStore final : public storage::UserStore {
  public:
-  explicit OwningDynamoDbUserStore(const config::StorageOptions& options)
-      : backend_(makeDynamoDbBackend(options)),
+  OwningDynamoDbUserStore(const config::StorageOptions& options, aws::DeadlineSource deadline)
+      : backend_(makeDynamoDbBackend(options, std::move(deadline))),
         store_(backend_->client, {.table_prefix = options.table_prefix}) {}
   std::optional<storage::User> get(std::string_view id) override { return store_.get(id); }
   bool create(const storage::User& user) override { return store_.create(user); }
@@ -47,13 +47,14 @@ std::optional<config::Config> loadConfig(const std::string& config_file) {
   return std::move(*loaded);
 }
 
-std::unique_ptr<storage::UserStore> openUserStore(const config::StorageOptions& options) {
+std::unique_ptr<storage::UserStore> openUserStore(const config::StorageOptions& options,
+                                                  aws::DeadlineSource deadline) {
   switch (options.type) {
     case config::StorageType::kSqlite:
       return std::make_unique<storage::sqlite::SqliteUserStore>(
           storage::sqlite::UserStoreOptions{.path = options.path});
     case config::StorageType::kDynamoDb:
-      return std::make_unique<OwningDynamoDbUserStore>(options);
+      return std::make_unique<OwningDynamoDbUserStore>(options, std::move(deadline));
   }
   throw storage::StorageError(storage::StorageError::Kind::kInternal, "unknown storage.type");
 }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "parley/aws/dynamodb.hpp"
 #include "parley/config/options.hpp"
 #include "parley/storage/user_store.hpp"
 
@@ -22,7 +23,8 @@ std::shared_ptr<std::string> addConfigOption(CLI::App& command);
 std::optional<config::Config> loadConfig(const std::string& config_file);
 
 // The UserStore `options` names; throws StorageError when it cannot be opened. The one place a
-// backend is chosen: add new storage types here.
-std::unique_ptr<storage::UserStore> openUserStore(const config::StorageOptions& options);
+// backend is chosen: add new storage types here. `deadline` bounds remote calls and their retries.
+std::unique_ptr<storage::UserStore> openUserStore(const config::StorageOptions& options,
+                                                  aws::DeadlineSource deadline = {});
 
 }  // namespace parley::cli

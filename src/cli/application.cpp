@@ -8,8 +8,9 @@
 
 namespace parley::cli {
 
-Application::Application(const config::Config& config)
-    : users_(openUserStore(config.storage)), links_(openLinkStores(config.storage)) {
+Application::Application(const config::Config& config, HostOptions host)
+    : users_(openUserStore(config.storage, host.storage_deadline)),
+      links_(openLinkStores(config.storage, host.storage_deadline)) {
   const auto linking = linkingOptions(config.linking);
   authorizer_ = std::make_unique<linking::Authorizer>(
       linking,
@@ -39,7 +40,9 @@ Application::Application(const config::Config& config)
          return users->get(*user_id);
        },
        .revoke_link = [tokens](std::string_view token) { return tokens->revokeLinkOf(token); }});
-  pages_ = std::make_unique<hosting::Pages>(std::filesystem::path(config.server.www) / "templates");
+  pages_ = std::make_unique<hosting::Pages>(
+      std::filesystem::path(config.server.www) / "templates",
+      hosting::Pages::Options{.check_at_startup = host.check_templates_at_startup});
   if (config.skill.verify_signatures) {
     http_client_ = std::make_unique<net::BeastHttpClient>();
     certificates_ = std::make_unique<verify::HttpCertificateFetcher>(*http_client_);
@@ -52,7 +55,8 @@ Application::Application(const config::Config& config)
                                                                     .tokens = *tokens_,
                                                                     .pages = *pages_,
                                                                     .verifier = verifier_.get()});
-  const bool https = !config.server.tls.cert.empty() || config.skill.verify_signatures;
+  const bool https =
+      host.https || !config.server.tls.cert.empty() || config.skill.verify_signatures;
   hosting::addRoutes(
       router_, *services_,
       {.static_root = std::filesystem::path(config.server.www) / "static", .https = https});

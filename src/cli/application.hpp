@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "linking_setup.hpp"
+#include "parley/aws/dynamodb.hpp"
 #include "parley/config/config.hpp"
 #include "parley/core/clock.hpp"
 #include "parley/core/random.hpp"
@@ -19,13 +20,24 @@
 
 namespace parley::cli {
 
+// What the host knows beyond the config.
+struct HostOptions {
+  // Browsers reach the pages over HTTPS even without server.tls (Lambda: API Gateway and
+  // function URLs serve only HTTPS), so form posts carry an https:// Origin.
+  bool https{false};
+  // Bounds each DynamoDB call and its retries (Lambda: the invocation deadline minus a margin).
+  aws::DeadlineSource storage_deadline{};
+  // Off for a fast cold start (see hosting::Pages::Options).
+  bool check_templates_at_startup{true};
+};
+
 // Everything a host runs, built from one Config: stores, the OAuth server, the sample skill with
 // token lookup, the Alexa verifier when enabled, and the route table. `skill serve`,
 // `skill invoke` and `skill lambda` share it so they behave the same. Throws on a startup
 // failure (unusable storage, views that do not match the skill, an invalid client).
 class Application {
  public:
-  explicit Application(const config::Config& config);
+  explicit Application(const config::Config& config, HostOptions host = {});
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
 

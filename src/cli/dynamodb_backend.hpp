@@ -14,9 +14,11 @@ namespace parley::cli {
 // Everything a DynamoDB-backed command needs, wired from `storage` config and the process
 // environment: region (config, else AWS_REGION/AWS_DEFAULT_REGION), endpoint (config, else
 // AWS_ENDPOINT_URL_DYNAMODB/AWS_ENDPOINT_URL, else the region's), CA file, and the SDKs'
-// credentials chain. Members are declared in construction order; keep it.
+// credentials chain. `deadline` bounds every call and its retries (the Lambda invocation's).
+// Members are declared in construction order; keep it.
 struct DynamoDbBackend {
-  explicit DynamoDbBackend(const config::StorageOptions& options);
+  explicit DynamoDbBackend(const config::StorageOptions& options,
+                           aws::DeadlineSource deadline = {});
 
   core::SystemClock clock;
   core::SecureRandom random;
@@ -26,6 +28,7 @@ struct DynamoDbBackend {
 };
 
 // Throws StorageError (kUnavailable) with one line when region or endpoint are unusable.
-std::unique_ptr<DynamoDbBackend> makeDynamoDbBackend(const config::StorageOptions& options);
+std::unique_ptr<DynamoDbBackend> makeDynamoDbBackend(const config::StorageOptions& options,
+                                                     aws::DeadlineSource deadline = {});
 
 }  // namespace parley::cli

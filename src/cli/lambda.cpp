@@ -1,6 +1,7 @@
 // `skill lambda`: the AWS Lambda custom runtime. The packaged `bootstrap` is this binary; main()
 // runs this subcommand when started as `bootstrap` or without arguments under Lambda.
 
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -26,16 +27,9 @@ std::string environment(const char* name) {
   return value != nullptr ? value : "";
 }
 
-// Set explicitly: Amazon Linux 2023 has none of the paths Debian's OpenSSL defaults to.
-std::string caFile() {
-  if (auto configured = environment("SSL_CERT_FILE"); !configured.empty()) return configured;
-  for (const char* path :
-       {"/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"}) {
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec)) return path;
-  }
-  return {};
-}
+// Time left to answer after storage gives up on an invocation: a spoken error or an error page
+// is rendered and posted in well under a millisecond, the rest absorbs a slow post.
+constexpr std::chrono::milliseconds kAnswerMargin{250};
 
 // Init failures go to /init/error so the invoke shows Runtime.InitError instead of a timeout.
 int failInit(lambda::RuntimeApi& api, std::string message) {
@@ -63,7 +57,7 @@ int runLambda() {
     return 2;
   }
   core::SystemClock clock;
-  net::BeastHttpClient client({.ca_file = caFile()});
+  net::BeastHttpClient client;  // plain HTTP on the loopback: no TLS set up
   lambda::RuntimeApi api(client, clock, {.endpoint = endpoint});
 
   // The descriptor's handler name picks what this function serves.
@@ -75,9 +69,13 @@ int runLambda() {
   const auto config = loadConfig("");
   if (!config) return failInit(api, "configuration could not be loaded (see the log)");
   logToStderr(config->log.level);
+  lambda::InvocationDeadline deadline;
   std::unique_ptr<Application> application;
   try {
-    application = std::make_unique<Application>(*config);
+    application = std::make_unique<Application>(
+        *config, HostOptions{.https = true,
+                             .storage_deadline = deadline.until(kAnswerMargin),
+                             .check_templates_at_startup = false});
   } catch (const std::exception& error) {
     return failInit(api, error.what());
   }
@@ -95,7 +93,6 @@ int runLambda() {
     };
   }
 
-  lambda::InvocationDeadline deadline;
   lambda::Runtime runtime(api, {.handlers = std::move(handlers), .deadline = &deadline});
   const auto ended = runtime.run();
   log->error("Runtime API failed, exiting: {}", ended.message());
@@ -111,7 +108,7 @@ void addLambdaCommand(CLI::App& app) {
     try {
       setExitCode(runLambda());
     } catch (const std::exception& e) {
-      // Only the HTTP client can throw here (e.g. an unreadable CA file): nothing to report to.
+      // Init and handlers report their own failures; what is left (e.g. bad_alloc) ends here.
       std::cerr << "skill lambda: " << e.what() << '\n';
       setExitCode(1);
     }

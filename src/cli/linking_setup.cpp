@@ -27,7 +27,8 @@ linking::Options linkingOptions(const config::LinkingOptions& options) {
   return out;
 }
 
-std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options) {
+std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options,
+                                           aws::DeadlineSource deadline) {
   auto stores = std::make_unique<LinkStores>();
   switch (options.type) {
     case config::StorageType::kSqlite: {
@@ -43,7 +44,7 @@ std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options
     }
     case config::StorageType::kDynamoDb: {
       using namespace storage::dynamodb;
-      std::shared_ptr<DynamoDbBackend> backend = makeDynamoDbBackend(options);
+      std::shared_ptr<DynamoDbBackend> backend = makeDynamoDbBackend(options, std::move(deadline));
       const LinkStoreOptions tables{.table_prefix = options.table_prefix};
       auto& client = backend->client;
       stores->pending = std::make_unique<DynamoDbPendingRequestStore>(client, tables);

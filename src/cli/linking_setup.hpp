@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "parley/aws/dynamodb.hpp"
 #include "parley/config/options.hpp"
 #include "parley/linking/options.hpp"
 #include "parley/storage/account_store.hpp"
@@ -33,7 +34,8 @@ struct LinkStores {
 
 // SQLite: the tables in the configured file, created on first use. DynamoDB: the
 // <tablePrefix><entity> tables of `skill db create-tables`. Throws StorageError when the backend
-// cannot be set up (file, region, endpoint).
-std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options);
+// cannot be set up (file, region, endpoint). `deadline` bounds remote calls and their retries.
+std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options,
+                                           aws::DeadlineSource deadline = {});
 
 }  // namespace parley::cli

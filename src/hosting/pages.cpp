@@ -37,7 +37,7 @@ mustache::data toData(const boost::json::value& value) {
 
 }  // namespace
 
-Pages::Pages(const std::filesystem::path& directory) {
+Pages::Pages(const std::filesystem::path& directory, Options options) {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
     if (entry.path().extension() != ".mustache") continue;
@@ -45,9 +45,12 @@ Pages::Pages(const std::filesystem::path& directory) {
     std::ostringstream text;
     text << in.rdbuf();
     if (!in) throw std::runtime_error("cannot read template " + entry.path().string());
-    mustache::mustache parsed{text.str()};
-    if (!parsed.is_valid()) {
-      throw std::runtime_error("template " + entry.path().string() + ": " + parsed.error_message());
+    if (options.check_at_startup) {
+      mustache::mustache parsed{text.str()};
+      if (!parsed.is_valid()) {
+        throw std::runtime_error("template " + entry.path().string() + ": " +
+                                 parsed.error_message());
+      }
     }
     sources_.emplace(entry.path().stem().string(), text.str());
   }
@@ -61,6 +64,9 @@ std::string Pages::render(const std::string& name, const boost::json::object& mo
   if (found == sources_.end()) throw std::out_of_range("no template " + name);
   // A mustache object per call: kainjow's renderer keeps per-render state in the object.
   mustache::mustache view{found->second};
+  if (!view.is_valid()) {
+    throw std::runtime_error("template " + name + ": " + view.error_message());
+  }
   return view.render(toData(model));
 }
 

@@ -49,6 +49,15 @@ std::optional<std::chrono::milliseconds> InvocationDeadline::remaining(TimePoint
   return std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now);
 }
 
+std::function<std::optional<TimePoint>()> InvocationDeadline::until(
+    std::chrono::milliseconds margin) const {
+  return [this, margin]() -> std::optional<TimePoint> {
+    auto deadline = get();
+    if (deadline) *deadline -= margin;
+    return deadline;
+  };
+}
+
 Runtime::Runtime(RuntimeApi& api, Options options) : api_(api), options_(std::move(options)) {}
 
 boost::system::result<void> Runtime::runOnce() {

@@ -14,8 +14,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
+#include <charconv>
 #include <exception>
+#include <fstream>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "parley/core/log.hpp"
@@ -126,10 +130,23 @@ T runToCompletion(asio::io_context& ioc, asio::awaitable<T> task) {
 
 asio::awaitable<error_code> connect(Connection& c, const Target& target,
                                     SteadyClock::time_point deadline) {
-  tcp::resolver resolver(co_await asio::this_coro::executor);
-  auto [resolve_ec, endpoints] =
-      co_await resolver.async_resolve(target.host, target.port, kUseTuple);
-  if (resolve_ec) co_return Error::kResolveFailed;
+  tcp::resolver::results_type endpoints;
+  error_code not_ip;
+  const auto address = asio::ip::make_address(target.host, not_ip);
+  unsigned short port = 0;
+  const auto* port_end = target.port.data() + target.port.size();
+  if (!not_ip && std::from_chars(target.port.data(), port_end, port).ptr == port_end) {
+    // A literal address needs no lookup; asio would resolve it on a thread of its own, which
+    // the Lambda cold start (the Runtime API is an IP and port) would pay for.
+    endpoints =
+        tcp::resolver::results_type::create(tcp::endpoint(address, port), target.host, target.port);
+  } else {
+    tcp::resolver resolver(co_await asio::this_coro::executor);
+    auto [resolve_ec, resolved] =
+        co_await resolver.async_resolve(target.host, target.port, kUseTuple);
+    if (resolve_ec) co_return Error::kResolveFailed;
+    endpoints = std::move(resolved);
+  }
   auto& lowest = c.lowest();
   lowest.expires_at(deadline);
   auto [connect_ec, endpoint] = co_await lowest.async_connect(endpoints, kUseTuple);
@@ -138,8 +155,6 @@ asio::awaitable<error_code> connect(Connection& c, const Target& target,
   error_code ignored;
   lowest.socket().set_option(tcp::no_delay(true), ignored);
   if (c.tls) {
-    error_code not_ip;
-    asio::ip::make_address(target.host, not_ip);
     // SNI carries names only (RFC 6066 §3).
     if (not_ip && SSL_set_tlsext_host_name(c.tls->native_handle(), target.host.c_str()) != 1) {
       co_return Error::kTlsFailed;
@@ -202,13 +217,33 @@ std::optional<std::string_view> Response::header(std::string_view name) const {
 
 struct BeastHttpClient::Impl {
   explicit Impl(Options o) : options(std::move(o)) {
-    SSL_CTX_set_min_proto_version(tls_context.native_handle(), TLS1_2_VERSION);
-    if (options.ca_file.empty()) {
-      tls_context.set_default_verify_paths();
-    } else {
-      tls_context.load_verify_file(options.ca_file);  // throws: a missing CA file is fatal
+    // A missing CA file is fatal at once; parsing it waits for the first HTTPS request.
+    if (!options.ca_file.empty() && !std::ifstream(options.ca_file)) {
+      throw std::runtime_error("CA file " + options.ca_file + " cannot be read");
     }
-    tls_context.set_verify_mode(ssl::verify_peer);
+  }
+
+  // Built on first use: initialising OpenSSL and parsing a CA bundle take tens of milliseconds,
+  // which a Lambda cold start that only speaks plain HTTP to the Runtime API should not pay.
+  // Null (and logged) when the bundle cannot be loaded; the next request tries again.
+  ssl::context* tlsContext() {
+    std::lock_guard lock(tls_mutex);
+    if (tls_context) return tls_context.get();
+    try {
+      auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
+      SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+      if (options.ca_file.empty()) {
+        context->set_default_verify_paths();
+      } else {
+        context->load_verify_file(options.ca_file);
+      }
+      context->set_verify_mode(ssl::verify_peer);
+      tls_context = std::move(context);
+    } catch (const boost::system::system_error& error) {
+      core::logger("net")->error("cannot set up TLS with CA file '{}': {}", options.ca_file,
+                                 error.what());
+    }
+    return tls_context.get();
   }
 
   std::unique_ptr<Connection> take(const std::string& key) {
@@ -243,7 +278,8 @@ struct BeastHttpClient::Impl {
   }
 
   Options options;
-  ssl::context tls_context{ssl::context::tls_client};
+  std::mutex tls_mutex;
+  std::unique_ptr<ssl::context> tls_context;
   mutable std::mutex mutex;
   std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
   std::size_t idle_total{0};
@@ -296,7 +332,9 @@ boost::system::result<Response> BeastHttpClient::send(const Request& request,
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = connection != nullptr;
     if (!reused) {
-      connection = std::make_unique<Connection>(target->tls ? &impl_->tls_context : nullptr);
+      ssl::context* tls_context = target->tls ? impl_->tlsContext() : nullptr;
+      if (target->tls && tls_context == nullptr) return Error::kTlsFailed;
+      connection = std::make_unique<Connection>(tls_context);
       auto connect_deadline = std::min(deadline, started + impl_->options.connect_timeout);
       auto ec = runToCompletion(connection->ioc, connect(*connection, *target, connect_deadline));
       if (ec) {

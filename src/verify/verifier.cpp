@@ -4,6 +4,9 @@
 #include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <stdexcept>
 
 #include "base64.hpp"
@@ -30,6 +33,17 @@ constexpr std::array<std::string_view, 5> kSkillEvents = {
     "AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillDisabled",
     "AlexaSkillEvent.SkillPermissionAccepted", "AlexaSkillEvent.SkillPermissionChanged",
     "AlexaSkillEvent.SkillAccountLinked"};
+
+// What can be checked without parsing: the configured bundle and directory exist and are readable.
+void checkTrustStoreReadable(const Verifier::Options& options) {
+  if (!options.ca_file.empty() && !std::ifstream(options.ca_file)) {
+    throw std::runtime_error("verify: cannot read CA file " + options.ca_file);
+  }
+  std::error_code ec;
+  if (!options.ca_dir.empty() && !std::filesystem::is_directory(options.ca_dir, ec)) {
+    throw std::runtime_error("verify: CA directory " + options.ca_dir + " is not a directory");
+  }
+}
 
 ossl::X509Store loadTrustStore(const Verifier::Options& options) {
   ossl::X509Store store(X509_STORE_new());
@@ -72,7 +86,8 @@ struct Verifier::Impl {
   Options options;
   CertificateFetcher& fetcher;
   const core::Clock& clock;
-  ossl::X509Store trust;
+  std::mutex trust_mutex;
+  ossl::X509Store trust;  // set once by trustStore(), under trust_mutex
   ossl::EvpMd sha256;
   ossl::EvpMd sha1;
   ChainCache cache;
@@ -82,17 +97,26 @@ struct Verifier::Impl {
       : options(std::move(opts)),
         fetcher(f),
         clock(c),
-        trust(loadTrustStore(options)),
         sha256(fetchDigest("SHA256")),
         sha1(fetchDigest("SHA1")),
         cache(options.max_cached_chains),
         log(core::logger("verify")) {
+    checkTrustStoreReadable(options);
     if (options.max_skew > kMaxSkewCap) {
       log->warn("max_skew {}s capped at {}s", options.max_skew.count(), kMaxSkewCap.count());
     }
     options.max_skew = std::clamp(options.max_skew, seconds{0}, kMaxSkewCap);
     options.skill_event_max_age =
         std::clamp(options.skill_event_max_age, seconds{0}, kSkillEventMaxAgeCap);
+  }
+
+  // Parsed at the first chain to validate, not at startup: a system bundle takes about 20 ms,
+  // which a Lambda cold start (whose Alexa events are never verified) should not pay. Throws
+  // std::runtime_error when the store cannot be parsed; the next call tries again.
+  X509_STORE* trustStore() {
+    std::lock_guard lock(trust_mutex);
+    if (!trust) trust = loadTrustStore(options);
+    return trust.get();
   }
 
   boost::system::result<void> checkSignature(const SignatureHeaders& headers, std::string_view body,
@@ -138,7 +162,7 @@ struct Verifier::Impl {
       log->warn("certificate chain download failed: {}", pem.error().message());
       return Error::kCertificateDownloadFailed;
     }
-    auto chain = validateChain(*pem, trust.get(), now);
+    auto chain = validateChain(*pem, trustStore(), now);
     if (chain) log->info("certificate chain validated and cached");
     return chain;
   }

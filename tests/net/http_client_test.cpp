@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -288,6 +289,29 @@ TEST_F(TlsClient, RejectsCertificateForAnotherHost) {
 
 TEST(BeastHttpClientOptions, ThrowsWhenCaFileIsMissing) {
   EXPECT_ANY_THROW(BeastHttpClient({.ca_file = "/nonexistent/ca.pem"}));
+}
+
+// The bundle is parsed on the first HTTPS request (cold starts that speak only plain HTTP skip
+// it), so a corrupt one fails HTTPS requests, each of them, and nothing else.
+TEST_F(TlsClient, ACorruptCaFileFailsHttpsRequestsButNotPlainOnes) {
+  const auto dir = tempDir("corrupt-ca");
+  const auto ca_file = dir / "ca.pem";
+  std::ofstream(ca_file) << "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+  BeastHttpClient client({.ca_file = ca_file.string()});
+  TestServer plain(echo());
+  auto behaviour = echo();
+  behaviour.tls = &context_;
+  TestServer secure(behaviour);
+
+  auto over_http = client.send({.url = plain.url("/")});
+  EXPECT_TRUE(over_http) << over_http.error().message();
+  for (int i = 0; i < 2; ++i) {
+    auto over_https = client.send({.url = secure.url("/")});
+    ASSERT_FALSE(over_https);
+    EXPECT_EQ(over_https.error(), make_error_code(Error::kTlsFailed));
+  }
+  EXPECT_EQ(secure.connections(), 0);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

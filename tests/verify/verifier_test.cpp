@@ -650,6 +650,20 @@ TEST_F(VerifierTest, ThrowsWhenTrustStoreCannotBeLoaded) {
   EXPECT_THROW(Verifier(missing, fetcher_, clock_), std::runtime_error);
 }
 
+// Parsing waits for the first chain (a Lambda cold start never verifies), so a corrupt bundle
+// surfaces there, on every attempt, and not at construction.
+TEST_F(VerifierTest, ParsesTheTrustStoreOnlyWhenAChainIsValidated) {
+  auto corrupt = options();
+  corrupt.ca_file = (dir_ / "corrupt.pem").string();
+  std::ofstream(corrupt.ca_file)
+      << "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+  Verifier verifier(corrupt, fetcher_, clock_);
+  auto text = body(iso(kNow));
+  EXPECT_THROW(static_cast<void>(verifier.verify(headers(text), text)), std::runtime_error);
+  EXPECT_THROW(static_cast<void>(verifier.verify(headers(text), text)), std::runtime_error);
+  EXPECT_EQ(verifier.cachedChains(), 0U);
+}
+
 TEST(VerifyError, NamesTheFailedCheck) {
   boost::system::error_code ec = Error::kCertificateSanMismatch;
   EXPECT_STREQ(ec.category().name(), "parley.verify");

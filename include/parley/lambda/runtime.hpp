@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,10 @@ class InvocationDeadline {
   void set(std::optional<TimePoint> deadline);
   // Time left at `now`; nullopt without a deadline, zero once passed.
   std::optional<std::chrono::milliseconds> remaining(TimePoint now) const;
+  // get() minus `margin`, read at each call: the deadline source of a client that bounds its own
+  // retries (aws::DynamoDbClient::Options::deadline), leaving `margin` to answer after it gives
+  // up. The callable refers to this object.
+  std::function<std::optional<TimePoint>()> until(std::chrono::milliseconds margin) const;
 
  private:
   std::atomic<std::int64_t> epoch_ms_{0};  // 0 = none

@@ -56,7 +56,8 @@ class HttpClient {
 class BeastHttpClient final : public HttpClient {
  public:
   struct Options {
-    // PEM bundle of trusted CAs; empty means OpenSSL's default paths. Debian keeps it at
+    // PEM bundle of trusted CAs; empty means OpenSSL's default paths. The constructor throws
+    // when it cannot be read; it is parsed on the first HTTPS request. Debian keeps it at
     // /etc/ssl/certs/ca-certificates.crt, Amazon Linux at /etc/pki/tls/certs/ca-bundle.crt.
     std::string ca_file{};
     // Time to resolve, connect and finish the TLS handshake (also bounded by the request timeout).

@@ -50,8 +50,9 @@ class Verifier {
     std::size_t max_cached_chains{32};
   };
 
-  // Loads the trust store; throws std::runtime_error when it cannot be read. `fetcher` and
-  // `clock` must outlive the verifier.
+  // Throws std::runtime_error when the trust store's file or directory cannot be read; their
+  // certificates are parsed on the first chain to validate (verify() throws then if they do not
+  // parse). `fetcher` and `clock` must outlive the verifier.
   Verifier(Options options, CertificateFetcher& fetcher, const core::Clock& clock);
   ~Verifier();
   Verifier(const Verifier&) = delete;

@@ -56,6 +56,38 @@ async function main() {
     assert.ok(form.body.statusCode >= 400 && form.body.statusCode < 500, String(form.body.statusCode));
     assert.equal(contentType(form), 'text/html; charset=utf-8');
 
+    // From nothing to a linked user: the sign-in page over the function URL, an account
+    // created through the form (HTTP API, base64 body), then the launch with Alexa's token.
+    const authorize = JSON.parse(fixture('lambda/lambda-url-get-root.json'));
+    authorize.queryStringParameters = signin.queryStringParameters;
+    authorize.rawQueryString = new URLSearchParams(signin.queryStringParameters).toString();
+    const signinPage = await invoke(JSON.stringify(authorize));
+    assert.equal(signinPage.body.statusCode, 200);
+    const hidden = (name) => signinPage.body.body.match(new RegExp(`name="${name}" value="([^"]*)"`))[1];
+    const signupForm = new URLSearchParams({ request: hidden('request'), csrf: hidden('csrf'),
+      email: 'grace@example.com', password: 'correct horse battery staple' }).toString();
+    const signup = JSON.parse(fixture('lambda/apigw-v2-post-form.json'));
+    signup.rawPath = '/authorize/signup';
+    signup.requestContext.http.path = '/authorize/signup';
+    signup.headers['content-length'] = String(signupForm.length);
+    signup.cookies = signinPage.body.cookies.map((cookie) => cookie.split(';')[0]);
+    signup.body = Buffer.from(signupForm).toString('base64');
+    // An iPhone's browser (the fixture's) gets the success page, which follows the link itself.
+    const success = await invoke(JSON.stringify(signup));
+    assert.equal(success.body.statusCode, 200, JSON.stringify(success.body));
+    const location = success.body.body.match(/http-equiv="refresh" content="0;url=([^"]*)"/)[1]
+      .replaceAll('&amp;', '&');
+    assert.match(location, /^https:\/\/pitangui\.amazon\.com\/api\/skill\/link\/MTESTVENDOR01#/);
+    const token = new URLSearchParams(location.split('#')[1]).get('access_token');
+    assert.ok(token && token.length >= 32, location);
+    const launch = JSON.parse(fixture('lambda/alexa-launch-event-linked.json'));
+    launch.session.user.accessToken = token;
+    launch.context.System.user.accessToken = token;
+    const linked = await invoke(JSON.stringify(launch));
+    assert.equal(linked.error, undefined);
+    assert.equal(linked.body.response.outputSpeech.ssml,
+      '<speak>Welcome grace@example.com! You are authenticated.</speak>');
+
     const broken = JSON.parse(fixture('lambda/alexa-launch-event.json'));
     delete broken.version;
     const failed = await invoke(JSON.stringify(broken));
@@ -66,6 +98,10 @@ async function main() {
     const unknown = await invoke('{"Records":[]}');
     assert.equal(unknown.error, 'Handled');
     assert.equal(unknown.body.errorType, 'Runtime.UnknownEvent');
+
+    const malformed = await invoke('[1, 2]');
+    assert.equal(malformed.error, 'Handled');
+    assert.equal(malformed.body.errorType, 'Runtime.MalformedEvent');
 
     // The same process goes on after the failures.
     const health = JSON.parse(fixture('lambda/lambda-url-get-root.json'));
@@ -80,7 +116,7 @@ async function main() {
     await fn.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.log('@vercel/fun: 6 invocations checked');
+  console.log('@vercel/fun: 10 invocations checked');
 }
 
 main().catch((error) => {

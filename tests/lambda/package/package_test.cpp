@@ -17,10 +17,12 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base64.hpp"
 #include "fake_runtime_api.hpp"
 #include "support/fixtures.hpp"
 
@@ -62,16 +64,17 @@ class PackagedBootstrap : public ::testing::Test {
 
   // Starts the bootstrap the way Lambda does: no arguments, Lambda's variables only.
   pid_t start(const FakeRuntimeApi& fake, const std::string& handler,
-              const std::string& skill_env = "test") {
+              const std::string& skill_env = "test", std::vector<std::string> more_env = {}) {
     const fs::path task = root_ / "task";
-    const bool chroot = ::geteuid() == 0;
-    task_root_ = chroot ? "/" : task.string();
+    task_root_ = chrooted() ? "/" : task.string();
     std::vector<std::string> env = {"AWS_LAMBDA_RUNTIME_API=" + fake.endpoint(),
                                     "_HANDLER=" + handler, "LAMBDA_TASK_ROOT=" + task_root_,
                                     "SKILL_ENV=" + skill_env};
+    env.insert(env.end(), more_env.begin(), more_env.end());
     std::vector<char*> envp;
     for (auto& entry : env) envp.push_back(entry.data());
     envp.push_back(nullptr);
+    const bool chroot = chrooted();
     std::string program = chroot ? "/bootstrap" : (task / "bootstrap").string();
     std::array<char*, 2> argv{program.data(), nullptr};
     const auto log = (root_ / "output.log").string();
@@ -108,6 +111,18 @@ class PackagedBootstrap : public ::testing::Test {
   }
 
   std::string output() const { return testing::readFile(root_ / "output.log"); }
+
+  // The bootstrap runs in a chroot of the unpacked zip when the test may create one.
+  static bool chrooted() { return ::geteuid() == 0; }
+
+  // Puts `file` where the function sees `path` (an absolute path on Lambda); returns the path
+  // the function is to be given.
+  std::string placeInTask(const fs::path& file, const std::string& path) const {
+    const auto target = root_ / "task" / path.substr(1);
+    fs::create_directories(target.parent_path());
+    fs::copy_file(file, target);
+    return chrooted() ? path : target.string();
+  }
 
   fs::path root_;
   std::string task_root_;
@@ -183,8 +198,6 @@ std::string alexaLaunchWithout(std::string_view field) {
   return json::serialize(event);
 }
 
-// A linked launch is not covered here: its token would have to be issued by this very process
-// (sqlite ":memory:"), through a sign-up round trip the pre-queued fake cannot script.
 TEST_F(PackagedBootstrap, ServesTheRealSkillAndPagesAndReportsFailuresFromAnEmptyRoot) {
   FakeRuntimeApi fake;
   const auto unlinked = fake.enqueue(testing::readFixture("lambda/alexa-launch-event.json"));
@@ -257,6 +270,173 @@ TEST_F(PackagedBootstrap, ServesTheRealSkillAndPagesAndReportsFailuresFromAnEmpt
   EXPECT_NE(log.find(no_version), std::string::npos) << log;
   EXPECT_EQ(log.find("MTESTVENDOR01"), std::string::npos) << log;
   EXPECT_EQ(log.find("correct+horse"), std::string::npos) << log;
+}
+
+// The function URL fixture asking for the sign-in page of config/test.json's client.
+std::string authorizePageEvent() {
+  auto event = json::parse(testing::readFixture("lambda/lambda-url-get-root.json"));
+  auto& object = event.as_object();
+  const json::object query{
+      {"response_type", "token"},
+      {"client_id", "parley-test"},
+      {"redirect_uri", "https://pitangui.amazon.com/api/skill/link/MTESTVENDOR01"},
+      {"state", "s"}};
+  object["queryStringParameters"] = query;
+  object["rawQueryString"] =
+      "response_type=token&client_id=parley-test&redirect_uri=https%3A%2F%2Fpitangui.amazon.com%2F"
+      "api%2Fskill%2Flink%2FMTESTVENDOR01&state=s";
+  return json::serialize(event);
+}
+
+// What a phone's browser posts from that page to create an account: the HTTP API form fixture
+// (base64 body, https:// Origin, cookies array) with the page's hidden fields and cookie.
+std::string signUpEvent(const std::string& form, const std::string& cookie) {
+  auto event = json::parse(testing::readFixture("lambda/apigw-v2-post-form.json"));
+  auto& object = event.as_object();
+  object["rawPath"] = "/authorize/signup";
+  object["requestContext"].as_object()["http"].as_object()["path"] = "/authorize/signup";
+  object["headers"].as_object()["content-length"] = std::to_string(form.size());
+  object["cookies"] = json::array{cookie};
+  object["body"] = detail::base64Encode(form);
+  return json::serialize(event);
+}
+
+std::string hiddenField(std::string_view page, const std::string& name) {
+  std::match_results<std::string_view::const_iterator> match;
+  const std::regex input{"name=\"" + name + "\" value=\"([^\"]*)\""};
+  return std::regex_search(page.begin(), page.end(), match, input) ? match[1].str() : std::string{};
+}
+
+std::string fragmentParameter(std::string_view location, std::string_view name) {
+  const auto fragment = location.substr(location.find('#') + 1);
+  const auto key = std::string(name) + "=";
+  for (std::size_t at = 0; at < fragment.size();) {
+    const auto end = std::min(fragment.find('&', at), fragment.size());
+    if (fragment.substr(at, key.size()) == key) {
+      return std::string(fragment.substr(at + key.size(), end - at - key.size()));
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+// The URL the success page's refresh goes to, HTML-unescaped (only & can occur in it).
+std::string successPageLink(std::string_view page) {
+  std::match_results<std::string_view::const_iterator> match;
+  const std::regex refresh{R"re(http-equiv="refresh" content="0;url=([^"]*)")re"};
+  if (!std::regex_search(page.begin(), page.end(), match, refresh)) return {};
+  return std::regex_replace(match[1].str(), std::regex("&amp;"), "&");
+}
+
+std::string linkedLaunch(const std::string& access_token) {
+  auto event = json::parse(testing::readFixture("lambda/alexa-launch-event-linked.json"));
+  event.at_pointer("/session/user").as_object()["accessToken"] = access_token;
+  event.at_pointer("/context/System/user").as_object()["accessToken"] = access_token;
+  return json::serialize(event);
+}
+
+// From nothing to a linked user in one process (its SQLite is ":memory:"): the sign-in page,
+// an account created through the form, the token handed to Alexa in the redirect, and the launch
+// that carries it.
+TEST_F(PackagedBootstrap, LinksAnAccountThroughItsPagesThenGreetsTheLinkedUser) {
+  FakeRuntimeApi fake;
+  const auto pid = start(fake, "skill");
+  std::size_t answered = 0;
+  const auto next = [&fake, &answered](const std::string& event) {
+    const auto id = fake.enqueue(event);
+    EXPECT_TRUE(fake.waitForPosts(++answered, 30s)) << id;
+    const auto posted = fake.postFor(id);
+    EXPECT_TRUE(posted.has_value()) << id;
+    if (!posted) return json::value{};
+    EXPECT_EQ(posted->kind, Posted::Kind::kResponse) << posted->body;
+    return json::parse(posted->body);
+  };
+
+  const auto page = next(authorizePageEvent());
+  ASSERT_EQ(page.at("statusCode"), 200) << page;
+  const auto& html = page.at("body").as_string();
+  ASSERT_EQ(page.at("cookies").as_array().size(), 1U) << page;
+  const std::string set_cookie(page.at("cookies").at(0).as_string());
+  const auto form = "request=" + hiddenField(html, "request") +
+                    "&csrf=" + hiddenField(html, "csrf") +
+                    "&email=ada%40example.com&password=correct+horse+battery+staple";
+
+  // An iPhone's browser (the fixture's) gets the success page, which follows the link itself.
+  const auto linked = next(signUpEvent(form, set_cookie.substr(0, set_cookie.find(';'))));
+  ASSERT_EQ(linked.at("statusCode"), 200) << linked;
+  const auto location = successPageLink(linked.at("body").as_string());
+  ASSERT_TRUE(location.starts_with("https://pitangui.amazon.com/api/skill/link/MTESTVENDOR01#"))
+      << location;
+  EXPECT_EQ(fragmentParameter(location, "state"), "s");
+  const auto token = fragmentParameter(location, "access_token");
+  ASSERT_GE(token.size(), 32U) << location;
+
+  const auto launch = next(linkedLaunch(token));
+  EXPECT_EQ(launch.at("response").at("outputSpeech").at("ssml"),
+            "<speak>Welcome ada@example.com! You are authenticated.</speak>")
+      << launch;
+  EXPECT_FALSE(launch.at("response").as_object().contains("card")) << launch;
+
+  fake.finish();
+  EXPECT_EQ(waitFor(pid, 10s), 1) << output();
+  const auto log = output();
+  EXPECT_EQ(log.find(token), std::string::npos) << log;
+  EXPECT_EQ(log.find("correct"), std::string::npos) << log;
+  EXPECT_EQ(log.find("ada@example.com"), std::string::npos) << log;
+}
+
+// The environment deploy/serverless.yml gives the function (stage prod), with the CA bundle where
+// Amazon Linux 2023 keeps it. Nothing here needs DynamoDB: the unlinked launch looks up no user.
+std::vector<std::string> deployedEnvironment(const std::string& ca_file) {
+  return {"PARLEY_SKILL_APPLICATION_IDS=amzn1.ask.skill.8f3c2e71-6a4b-4c1d-b2e9-5d7a0c9f1e36",
+          "PARLEY_STORAGE_TYPE=dynamodb",
+          "PARLEY_STORAGE_REGION=us-east-1",
+          "PARLEY_STORAGE_TABLE_PREFIX=parley-skill-prod-",
+          "PARLEY_STORAGE_CA_FILE=" + ca_file,
+          "SSL_CERT_FILE=" + ca_file,
+          "AWS_REGION=us-east-1",
+          "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
+          "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+          "AWS_LAMBDA_FUNCTION_NAME=parley-skill-prod-skill"};
+}
+
+TEST_F(PackagedBootstrap, StartsWithTheDeployedConfigurationAndItsClientSecret) {
+  const auto ca_file =
+      placeInTask("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt");
+  auto env = deployedEnvironment(ca_file);
+  env.emplace_back("PARLEY_LINKING_CLIENT_ALEXA_SECRET=0123456789abcdef0123456789abcdef");
+  FakeRuntimeApi fake;
+  const auto launch = fake.enqueue(testing::readFixture("lambda/alexa-launch-event.json"));
+  const auto other_skill = fake.enqueue(
+      std::regex_replace(testing::readFixture("lambda/alexa-launch-event.json"),
+                         std::regex("amzn1\\.ask\\.skill\\.8f3c2e71"), "amzn1.ask.skill.0ther"));
+  fake.finish();
+  EXPECT_EQ(waitFor(start(fake, "skill", "production", env), 10s), 1) << output();
+
+  const auto posted = fake.postFor(launch);
+  ASSERT_TRUE(posted.has_value()) << output();
+  ASSERT_EQ(posted->kind, Posted::Kind::kResponse) << posted->body;
+  EXPECT_EQ(json::parse(posted->body).at("response").at("card").at("type"), "LinkAccount");
+  // The allowlist from PARLEY_SKILL_APPLICATION_IDS turns away another skill's request.
+  const auto refused = fake.postFor(other_skill);
+  ASSERT_TRUE(refused.has_value()) << output();
+  EXPECT_EQ(refused->kind, Posted::Kind::kError) << refused->body;
+}
+
+TEST_F(PackagedBootstrap, RefusesToStartWithoutTheDeployedClientSecret) {
+  const auto ca_file =
+      placeInTask("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt");
+  FakeRuntimeApi fake;
+  fake.enqueue(testing::readFixture("lambda/alexa-launch-event.json"));
+  EXPECT_EQ(waitFor(start(fake, "skill", "production", deployedEnvironment(ca_file)), 10s), 1)
+      << output();
+  const auto posts = fake.posts();
+  ASSERT_EQ(posts.size(), 1U) << output();
+  EXPECT_EQ(posts[0].kind, Posted::Kind::kInitError);
+  const auto message = json::parse(posts[0].body).at("errorMessage").as_string();
+  EXPECT_NE(message.find("'alexa'"), json::string::npos) << message;
+  EXPECT_NE(message.find("secret"), json::string::npos) << message;
+  EXPECT_EQ(fake.handedOut(), 0U);
 }
 
 TEST_F(PackagedBootstrap, ReportsAMissingConfigurationAsAnInitError) {
