@@ -149,15 +149,19 @@ TEST_F(PackagedBootstrap, IsOneStaticStrippedExecutableUnderFiveMegabytes) {
   EXPECT_EQ(listing.find("config/local.json"), std::string::npos) << listing;
 }
 
+// The query of an authorization request for config/test.json's client.
+json::object authorizeQuery() {
+  return {{"response_type", "token"},
+          {"client_id", "parley-test"},
+          {"redirect_uri", "https://pitangui.amazon.com/api/skill/link/MTESTVENDOR01"},
+          {"state", "s"}};
+}
+
 // The API Gateway v1 fixture asking for the sign-in page of config/test.json's client.
 std::string authorizeEvent() {
   auto event = json::parse(testing::readFixture("lambda/apigw-v1-get-root.json"));
   auto& object = event.as_object();
-  const json::object query{
-      {"response_type", "token"},
-      {"client_id", "parley-test"},
-      {"redirect_uri", "https://pitangui.amazon.com/api/skill/link/MTESTVENDOR01"},
-      {"state", "s"}};
+  const json::object query = authorizeQuery();
   object["queryStringParameters"] = query;
   json::object multi;
   for (const auto& [name, value] : query) multi[name] = json::array{value};
@@ -276,11 +280,7 @@ TEST_F(PackagedBootstrap, ServesTheRealSkillAndPagesAndReportsFailuresFromAnEmpt
 std::string authorizePageEvent() {
   auto event = json::parse(testing::readFixture("lambda/lambda-url-get-root.json"));
   auto& object = event.as_object();
-  const json::object query{
-      {"response_type", "token"},
-      {"client_id", "parley-test"},
-      {"redirect_uri", "https://pitangui.amazon.com/api/skill/link/MTESTVENDOR01"},
-      {"state", "s"}};
+  const json::object query = authorizeQuery();
   object["queryStringParameters"] = query;
   object["rawQueryString"] =
       "response_type=token&client_id=parley-test&redirect_uri=https%3A%2F%2Fpitangui.amazon.com%2F"
