@@ -145,6 +145,8 @@ def main():
         config.setdefault("log", {})["level"] = "warn"
         if args.storage == "sqlite":
             config["storage"] = {"type": "sqlite", "path": str(workdir / "bench.db")}
+            # SQLite lookups take microseconds: a hop to a worker thread costs more.
+            config["server"]["workerThreads"] = 0
         else:
             config["storage"] = {"type": "dynamodb", "endpoint": args.dynamodb_endpoint,
                                  "region": "us-east-1", "tablePrefix": "bench-"}
@@ -189,7 +191,9 @@ def main():
             nginx.wait(timeout=10)
 
     ratio = result["rps"] / baseline["rps"]
-    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, storage={args.storage}")
+    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, storage={args.storage}, "
+          f"ioThreads={config['server'].get('ioThreads', 1)}, "
+          f"workerThreads={config['server'].get('workerThreads', 2)}")
     print("| server | req/s | p50 ms | p99 ms | idle RSS MiB | loaded RSS MiB | cold start ms |")
     print("|---|---|---|---|---|---|---|")
     print(f"| parley POST /skill | {result['rps']:.0f} | {result['p50']:.3f} | {result['p99']:.3f} "

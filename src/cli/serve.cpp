@@ -25,7 +25,7 @@ int serve(config::Config config) {
         {.host = config.server.host,
          .port = config.server.port,
          .io_threads = static_cast<std::size_t>(std::max(1, config.server.io_threads)),
-         .worker_threads = static_cast<std::size_t>(std::max(1, config.server.worker_threads)),
+         .worker_threads = static_cast<std::size_t>(std::max(0, config.server.worker_threads)),
          .body_limit = config.server.body_limit,
          .header_limit = config.server.header_limit,
          .idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds),

@@ -321,7 +321,7 @@ void readServer(Section section, ServerOptions& server) {
   section.alias("port", "PORT");
   section.field("port", server.port, 0, 65535);
   section.field("ioThreads", server.io_threads, 1, 256);
-  section.field("workerThreads", server.worker_threads, 1, 1024);
+  section.field("workerThreads", server.worker_threads, 0, 1024);
   section.field("bodyLimit", server.body_limit, 1, std::uint64_t{1} << 30);
   section.field("headerLimit", server.header_limit, 1, std::uint64_t{1} << 20);
   section.field("idleTimeoutSeconds", server.idle_timeout_seconds, 1, 86400);

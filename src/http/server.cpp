@@ -82,8 +82,8 @@ struct Server::Impl {
       : router(r),
         options(std::move(o)),
         log(core::logger("http")),
-        ioc(static_cast<int>(std::max<std::size_t>(1, options.io_threads))),
-        workers(std::max<std::size_t>(1, options.worker_threads)) {
+        ioc(static_cast<int>(std::max<std::size_t>(1, options.io_threads))) {
+    if (options.worker_threads > 0) workers.emplace(options.worker_threads);
     if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
       tls.emplace(ssl::context::tls_server);
       SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
@@ -234,10 +234,10 @@ struct Server::Impl {
     Response response;
     if (matched.route == nullptr) {
       response = std::move(matched.response);
-    } else if (matched.route->options.blocking) {
+    } else if (matched.route->options.blocking && workers) {
       const auto* route = matched.route;
       response = co_await asio::co_spawn(
-          workers,
+          *workers,
           [this, route, &request]() -> asio::awaitable<Response> {
             co_return router.invoke(*route, request);
           },
@@ -335,7 +335,7 @@ struct Server::Impl {
     ioc.stop();
     for (auto& thread : threads) thread.join();
     threads.clear();
-    workers.join();
+    if (workers) workers->join();
     if (started) log->info("stopped");
   }
 
@@ -355,7 +355,7 @@ struct Server::Impl {
 
   std::optional<ssl::context> tls{};
   asio::io_context ioc;
-  asio::thread_pool workers;
+  std::optional<asio::thread_pool> workers{};  // absent: blocking routes run on the I/O threads
   tcp::acceptor acceptor{asio::make_strand(ioc)};
   std::optional<asio::signal_set> signals{};
   unsigned short bound_port{0};

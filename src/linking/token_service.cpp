@@ -370,8 +370,8 @@ TokenResponse TokenService::revoke(const TokenInput& input) {
 
 std::optional<std::string> TokenService::resolveAccessToken(std::string_view token) {
   if (token.empty() || token.size() > 512) return std::nullopt;
-  auto access = stores_.grants.findAccessToken(sha256Hex(token));
-  if (!access) {
+  auto grant = stores_.grants.findAccessGrant(sha256Hex(token));
+  if (!grant) {
     bool legacy =
         token.size() == 32 && token.find_first_not_of("0123456789abcdef") == std::string_view::npos;
     if (legacy && options_.accept_legacy_tokens) {
@@ -381,12 +381,12 @@ std::optional<std::string> TokenService::resolveAccessToken(std::string_view tok
     }
     return std::nullopt;
   }
-  if (access->revoked || (access->expires_at && *access->expires_at <= clock_.now())) {
+  const auto& access = grant->token;
+  if (access.revoked || (access.expires_at && *access.expires_at <= clock_.now())) {
     return std::nullopt;
   }
-  auto family = stores_.grants.findFamily(access->family_id);
-  if (!family || family->revoked_at) return std::nullopt;
-  return family->user_id;
+  if (grant->family.revoked_at) return std::nullopt;
+  return grant->family.user_id;
 }
 
 TokenResponse TokenService::userinfo(const std::optional<std::string>& authorization) {
@@ -417,11 +417,9 @@ std::size_t TokenService::revokeUser(std::string_view user_id, std::string_view 
 
 std::size_t TokenService::revokeLinkOf(std::string_view access_token) {
   if (access_token.empty() || access_token.size() > 512) return 0;
-  auto access = stores_.grants.findAccessToken(sha256Hex(access_token));
-  if (!access) return 0;
-  auto family = stores_.grants.findFamily(access->family_id);
-  if (!family) return 0;
-  return revokeUser(family->user_id, family->client_id);
+  auto grant = stores_.grants.findAccessGrant(sha256Hex(access_token));
+  if (!grant) return 0;
+  return revokeUser(grant->family.user_id, grant->family.client_id);
 }
 
 std::optional<IssuedTokens> TokenService::issue(std::string_view user_id,

@@ -305,6 +305,35 @@ TEST(Server, RunsBlockingRoutesOnWorkerThreads) {
   EXPECT_NE(io_thread.load(), worker_thread.load());
 }
 
+TEST(Server, RunsBlockingRoutesOnTheIoThreadWithoutWorkers) {
+  Router router;
+  std::atomic<std::thread::id> io_thread{};
+  std::atomic<std::thread::id> blocking_thread{};
+  router.get("/io", [&](const Request&) {
+    io_thread = std::this_thread::get_id();
+    return Response::text("io");
+  });
+  router.post("/blocking",
+              [&](const Request& request) {
+                blocking_thread = std::this_thread::get_id();
+                return Response::text(request.body());
+              },
+              {.blocking = true});
+  auto options = testOptions();
+  options.io_threads = 1;
+  options.worker_threads = 0;
+  Server server(router, options);
+  server.start();
+  net::BeastHttpClient client;
+  ASSERT_EQ(client.send({.url = url(server, "/io")})->body, "io");
+  auto reply = client.send({.method = "POST", .url = url(server, "/blocking"), .body = "inline"});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->body, "inline");
+  EXPECT_NE(io_thread.load(), std::thread::id{});
+  EXPECT_EQ(io_thread.load(), blocking_thread.load());
+  server.stop();
+}
+
 TEST(Server, KeepsServingWhileABlockingHandlerWaits) {
   Router router = echoRouter();
   std::promise<void> release;

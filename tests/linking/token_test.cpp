@@ -349,6 +349,9 @@ class FlakyGrants final : public storage::GrantStore {
   std::optional<storage::AccessToken> findAccessToken(std::string_view h) override {
     return check(), inner.findAccessToken(h);
   }
+  std::optional<storage::AccessGrant> findAccessGrant(std::string_view h) override {
+    return check(), inner.findAccessGrant(h);
+  }
   bool revokeAccessToken(std::string_view h) override {
     return check(), inner.revokeAccessToken(h);
   }

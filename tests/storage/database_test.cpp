@@ -41,6 +41,26 @@ TEST_F(DatabaseTest, StatementBindsStepsAndReadsColumns) {
   EXPECT_FALSE(select.step());
 }
 
+TEST_F(DatabaseTest, CachedStatementsArePreparedOncePerSql) {
+  auto& insert = database_.cached("INSERT INTO t VALUES (?1, ?2)");
+  {
+    ScopedReset reset(insert);
+    insert.bind(1, "a").bind(2, std::int64_t{1});
+    EXPECT_FALSE(insert.step());
+  }
+  auto& again = database_.cached(std::string{"INSERT INTO t VALUES (?1, ?2)"});
+  EXPECT_EQ(&insert, &again);
+  {
+    ScopedReset reset(again);
+    again.bind(1, "b").bind(2, std::int64_t{2});
+    EXPECT_FALSE(again.step());
+  }
+  EXPECT_NE(&database_.cached("SELECT v FROM t WHERE k = ?1"), &insert);
+  EXPECT_EQ(count(), "2");
+  EXPECT_THROW(database_.cached("SELEC nothing"), Error);
+  EXPECT_THROW(database_.cached("SELEC nothing"), Error);  // a failed prepare is not cached
+}
+
 TEST_F(DatabaseTest, ResetUnbindsParameters) {
   Statement insert(database_, "INSERT INTO t VALUES ('x', ?1)");
   insert.bind(1, std::int64_t{7});

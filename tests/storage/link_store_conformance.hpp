@@ -264,6 +264,11 @@ TEST_P(LinkStoreConformance, GrantsCodesAndTokens) {
   EXPECT_EQ(store.findAccessToken("ah"), access);
   EXPECT_FALSE(store.findAccessToken("ah2")->expires_at);
   EXPECT_FALSE(store.findAccessToken(""));
+  auto grant = store.findAccessGrant("ah");
+  ASSERT_TRUE(grant);
+  EXPECT_EQ(grant->token, access);
+  EXPECT_EQ(grant->family, family("f1", "c1", "u1"));
+  EXPECT_FALSE(store.findAccessGrant("unknown"));
   EXPECT_TRUE(store.revokeAccessToken("ah"));
   EXPECT_FALSE(store.revokeAccessToken("ah"));
   EXPECT_FALSE(store.revokeAccessToken("unknown"));
@@ -316,6 +321,14 @@ TEST_P(LinkStoreConformance, GrantsCodesAndTokens) {
   EXPECT_FALSE(store.findRefreshToken("r1-0"));
   EXPECT_FALSE(store.findFamily("f1"));
   EXPECT_TRUE(store.findFamily("f3"));
+}
+
+TEST_P(LinkStoreConformance, AnAccessTokenWithoutItsFamilyIsNoGrant) {
+  using namespace link_conformance;
+  auto& store = stores().grants();
+  store.createAccessToken(accessToken("orphan", "no-such-family", std::nullopt));
+  EXPECT_TRUE(store.findAccessToken("orphan"));
+  EXPECT_FALSE(store.findAccessGrant("orphan"));
 }
 
 TEST_P(LinkStoreConformance, SweepKeepsLiveTokensAndDropsExpiredAccessTokens) {

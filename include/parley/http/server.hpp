@@ -13,7 +13,9 @@ struct ServerOptions {
   std::string host{"127.0.0.1"};
   unsigned short port{3000};  // 0: any free port, see Server::port()
   std::size_t io_threads{1};
-  std::size_t worker_threads{2};       // for routes marked blocking
+  // Threads for routes marked blocking. 0 runs them on the I/O threads: right when they block
+  // only for microseconds (embedded SQLite), as a hop to another thread costs more than that.
+  std::size_t worker_threads{2};
   std::size_t body_limit{64 * 1024};   // larger bodies: 413
   std::size_t header_limit{8 * 1024};  // larger request line + headers: 431
   // Bounds waiting for the next request on a keep-alive connection, reading one request

@@ -61,6 +61,14 @@ struct RefreshToken {
   friend bool operator==(const RefreshToken&, const RefreshToken&) = default;
 };
 
+// An access token with its family: what a skill request needs to know who is calling.
+struct AccessGrant {
+  AccessToken token{};
+  GrantFamily family{};
+
+  friend bool operator==(const AccessGrant&, const AccessGrant&) = default;
+};
+
 // Codes, grant families and tokens, all keyed by hashes (R7, R67). Thread-safe; failures throw
 // StorageError.
 class GrantStore {
@@ -82,6 +90,9 @@ class GrantStore {
 
   virtual void createAccessToken(const AccessToken& token) = 0;
   virtual std::optional<AccessToken> findAccessToken(std::string_view hash) = 0;
+  // The token and its family in one lookup where the backend can join (every skill request);
+  // none when either is missing.
+  virtual std::optional<AccessGrant> findAccessGrant(std::string_view hash) = 0;
   virtual bool revokeAccessToken(std::string_view hash) = 0;
 
   virtual void createRefreshToken(const RefreshToken& token) = 0;

@@ -177,6 +177,14 @@ class MemoryGrantStore final : public GrantStore {
     std::lock_guard lock{mutex_};
     return lookup(access_, hash);
   }
+  std::optional<AccessGrant> findAccessGrant(std::string_view hash) override {
+    std::lock_guard lock{mutex_};
+    auto token = lookup(access_, hash);
+    if (!token) return std::nullopt;
+    auto family = lookup(families_, token->family_id);
+    if (!family) return std::nullopt;
+    return AccessGrant{.token = std::move(*token), .family = std::move(*family)};
+  }
   bool revokeAccessToken(std::string_view hash) override {
     std::lock_guard lock{mutex_};
     auto it = access_.find(hash);

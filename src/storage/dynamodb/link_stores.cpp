@@ -648,6 +648,14 @@ std::optional<AccessToken> DynamoDbGrantStore::findAccessToken(std::string_view 
   return findIn<AccessToken>(Table(client_, access_tokens_), hash, accessFrom);
 }
 
+std::optional<AccessGrant> DynamoDbGrantStore::findAccessGrant(std::string_view hash) {
+  auto token = findAccessToken(hash);
+  if (!token) return std::nullopt;
+  auto family = findFamily(token->family_id);
+  if (!family) return std::nullopt;
+  return AccessGrant{.token = std::move(*token), .family = std::move(*family)};
+}
+
 bool DynamoDbGrantStore::revokeAccessToken(std::string_view hash) {
   if (!storableKey(hash)) return false;
   Expression e;

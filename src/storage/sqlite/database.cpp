@@ -74,6 +74,14 @@ std::string Database::queryText(const std::string& sql) {
   return std::string{statement.columnText(0)};
 }
 
+Statement& Database::cached(std::string_view sql) {
+  auto found = cache_.find(sql);
+  if (found == cache_.end()) {
+    found = cache_.emplace(std::string{sql}, std::make_unique<Statement>(*this, sql)).first;
+  }
+  return *found->second;
+}
+
 int Database::changes() const { return sqlite3_changes(handle()); }
 
 void Database::fail(int code, std::string_view context) const {

@@ -78,10 +78,32 @@ std::string text(const Statement& statement, int index) {
 
 // Runs a statement that returns no rows and answers how many rows it changed.
 int execute(Database& database, std::string_view sql, const std::function<void(Statement&)>& bind) {
-  Statement statement{database, sql};
+  auto& statement = database.cached(sql);
+  ScopedReset reset{statement};
   bind(statement);
   statement.step();
   return database.changes();
+}
+
+// Row readers for `SELECT *` of a table, starting at column `first` (joins put tables side by
+// side).
+GrantFamily familyFrom(const Statement& s, int first) {
+  return GrantFamily{.id = text(s, first),
+                     .client_id = text(s, first + 1),
+                     .user_id = text(s, first + 2),
+                     .scope = text(s, first + 3),
+                     .created_at = time(s.columnInt(first + 4)),
+                     .revoked_at = optionalTime(s, first + 5)};
+}
+
+constexpr int kAccessColumns = 5;
+
+AccessToken accessTokenFrom(const Statement& s, int first) {
+  return AccessToken{.hash = text(s, first),
+                     .family_id = text(s, first + 1),
+                     .created_at = time(s.columnInt(first + 2)),
+                     .expires_at = optionalTime(s, first + 3),
+                     .revoked = s.columnInt(first + 4) != 0};
 }
 
 boost::json::array toArray(const std::vector<std::string>& items) {
@@ -137,11 +159,7 @@ OAuthClient clientFrom(std::string_view id, std::string_view json) {
 }  // namespace
 
 LinkDatabase::LinkDatabase(const LinkStoreOptions& options)
-    : database_(options.path, {.read_only = false, .busy_timeout = options.busy_timeout}) {
-  if (options.path != ":memory:") database_.queryText("PRAGMA journal_mode = WAL");
-  database_.exec("PRAGMA synchronous = NORMAL");
-  migrate(database_, kSchemaComponent, kSchema);
-}
+    : pool_(options, [](Database& database) { migrate(database, kSchemaComponent, kSchema); }) {}
 
 // --- pending requests ---
 
@@ -162,7 +180,8 @@ void SqlitePendingRequestStore::create(const PendingRequest& r) {
 
 std::optional<PendingRequest> SqlitePendingRequestStore::find(std::string_view handle_hash) {
   return db_.run([&](Database& db) -> std::optional<PendingRequest> {
-    Statement s{db, "SELECT * FROM pending_requests WHERE handle_hash = ?1"};
+    auto& s = db.cached("SELECT * FROM pending_requests WHERE handle_hash = ?1");
+    ScopedReset reset{s};
     s.bind(1, handle_hash);
     if (!s.step()) return std::nullopt;
     return PendingRequest{.handle_hash = text(s, 0),
@@ -213,7 +232,8 @@ std::size_t SqlitePendingRequestStore::sweep(system_clock::time_point now) {
 
 std::optional<OAuthClient> SqliteClientStore::find(std::string_view id) {
   return db_.run([&](Database& db) -> std::optional<OAuthClient> {
-    Statement s{db, "SELECT record FROM oauth_clients WHERE id = ?1"};
+    auto& s = db.cached("SELECT record FROM oauth_clients WHERE id = ?1");
+    ScopedReset reset{s};
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return clientFrom(id, s.columnText(0));
@@ -239,7 +259,8 @@ bool SqliteClientStore::remove(std::string_view id) {
 std::vector<OAuthClient> SqliteClientStore::list() {
   return db_.run([&](Database& db) {
     std::vector<OAuthClient> clients;
-    Statement s{db, "SELECT id, record FROM oauth_clients ORDER BY id"};
+    auto& s = db.cached("SELECT id, record FROM oauth_clients ORDER BY id");
+    ScopedReset reset{s};
     while (s.step()) clients.push_back(clientFrom(s.columnText(0), s.columnText(1)));
     return clients;
   });
@@ -249,8 +270,9 @@ std::vector<OAuthClient> SqliteClientStore::list() {
 
 std::optional<Account> SqliteAccountStore::findByEmail(std::string_view email) {
   return db_.run([&](Database& db) -> std::optional<Account> {
-    Statement s{db,
-                "SELECT user_id, email, password_hash, created_at FROM accounts WHERE email = ?1"};
+    auto& s = db.cached(
+        "SELECT user_id, email, password_hash, created_at FROM accounts WHERE email = ?1");
+    ScopedReset reset{s};
     s.bind(1, email);
     if (!s.step()) return std::nullopt;
     return Account{.user_id = text(s, 0),
@@ -294,15 +316,11 @@ void SqliteGrantStore::createFamily(const GrantFamily& f) {
 
 std::optional<GrantFamily> SqliteGrantStore::findFamily(std::string_view id) {
   return db_.run([&](Database& db) -> std::optional<GrantFamily> {
-    Statement s{db, "SELECT * FROM grant_families WHERE id = ?1"};
+    auto& s = db.cached("SELECT * FROM grant_families WHERE id = ?1");
+    ScopedReset reset{s};
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    return GrantFamily{.id = text(s, 0),
-                       .client_id = text(s, 1),
-                       .user_id = text(s, 2),
-                       .scope = text(s, 3),
-                       .created_at = time(s.columnInt(4)),
-                       .revoked_at = optionalTime(s, 5)};
+    return familyFrom(s, 0);
   });
 }
 
@@ -341,7 +359,8 @@ void SqliteGrantStore::createCode(const AuthorizationCode& c) {
 
 std::optional<AuthorizationCode> SqliteGrantStore::findCode(std::string_view hash) {
   return db_.run([&](Database& db) -> std::optional<AuthorizationCode> {
-    Statement s{db, "SELECT * FROM authorization_codes WHERE hash = ?1"};
+    auto& s = db.cached("SELECT * FROM authorization_codes WHERE hash = ?1");
+    ScopedReset reset{s};
     s.bind(1, hash);
     if (!s.step()) return std::nullopt;
     return AuthorizationCode{.hash = text(s, 0),
@@ -379,14 +398,23 @@ void SqliteGrantStore::createAccessToken(const AccessToken& t) {
 
 std::optional<AccessToken> SqliteGrantStore::findAccessToken(std::string_view hash) {
   return db_.run([&](Database& db) -> std::optional<AccessToken> {
-    Statement s{db, "SELECT * FROM access_tokens WHERE hash = ?1"};
+    auto& s = db.cached("SELECT * FROM access_tokens WHERE hash = ?1");
+    ScopedReset reset{s};
     s.bind(1, hash);
     if (!s.step()) return std::nullopt;
-    return AccessToken{.hash = text(s, 0),
-                       .family_id = text(s, 1),
-                       .created_at = time(s.columnInt(2)),
-                       .expires_at = optionalTime(s, 3),
-                       .revoked = s.columnInt(4) != 0};
+    return accessTokenFrom(s, 0);
+  });
+}
+
+std::optional<AccessGrant> SqliteGrantStore::findAccessGrant(std::string_view hash) {
+  return db_.run([&](Database& db) -> std::optional<AccessGrant> {
+    auto& s = db.cached(
+        "SELECT t.*, f.* FROM access_tokens t JOIN grant_families f ON f.id = t.family_id "
+        "WHERE t.hash = ?1");
+    ScopedReset reset{s};
+    s.bind(1, hash);
+    if (!s.step()) return std::nullopt;
+    return AccessGrant{.token = accessTokenFrom(s, 0), .family = familyFrom(s, kAccessColumns)};
   });
 }
 
@@ -424,7 +452,8 @@ RefreshToken refreshFrom(const Statement& s) {
 
 std::optional<RefreshToken> SqliteGrantStore::findRefreshToken(std::string_view hash) {
   return db_.run([&](Database& db) -> std::optional<RefreshToken> {
-    Statement s{db, "SELECT * FROM refresh_tokens WHERE hash = ?1"};
+    auto& s = db.cached("SELECT * FROM refresh_tokens WHERE hash = ?1");
+    ScopedReset reset{s};
     s.bind(1, hash);
     if (!s.step()) return std::nullopt;
     return refreshFrom(s);
@@ -448,7 +477,8 @@ void SqliteGrantStore::updateRefreshToken(const RefreshToken& t) {
 std::vector<RefreshToken> SqliteGrantStore::refreshChildren(std::string_view parent_hash) {
   return db_.run([&](Database& db) {
     std::vector<RefreshToken> children;
-    Statement s{db, "SELECT * FROM refresh_tokens WHERE parent_hash = ?1 ORDER BY created_at"};
+    auto& s = db.cached("SELECT * FROM refresh_tokens WHERE parent_hash = ?1 ORDER BY created_at");
+    ScopedReset reset{s};
     s.bind(1, parent_hash);
     while (s.step()) children.push_back(refreshFrom(s));
     return children;
@@ -485,7 +515,8 @@ ThrottleCounter SqliteThrottleStore::hit(std::string_view key, std::chrono::seco
     Transaction transaction{db, Transaction::Behavior::kImmediate};
     ThrottleCounter counter{0, now, now};
     {
-      Statement s{db, "SELECT count, window_start, last FROM throttle_counters WHERE key = ?1"};
+      auto& s = db.cached("SELECT count, window_start, last FROM throttle_counters WHERE key = ?1");
+      ScopedReset reset{s};
       s.bind(1, key);
       if (s.step()) {
         ThrottleCounter stored{static_cast<std::uint32_t>(s.columnInt(0)), time(s.columnInt(1)),
@@ -511,7 +542,8 @@ ThrottleCounter SqliteThrottleStore::hit(std::string_view key, std::chrono::seco
 
 std::optional<ThrottleCounter> SqliteThrottleStore::get(std::string_view key) {
   return db_.run([&](Database& db) -> std::optional<ThrottleCounter> {
-    Statement s{db, "SELECT count, window_start, last FROM throttle_counters WHERE key = ?1"};
+    auto& s = db.cached("SELECT count, window_start, last FROM throttle_counters WHERE key = ?1");
+    ScopedReset reset{s};
     s.bind(1, key);
     if (!s.step()) return std::nullopt;
     return ThrottleCounter{static_cast<std::uint32_t>(s.columnInt(0)), time(s.columnInt(1)),

@@ -24,7 +24,6 @@ constexpr std::array<std::string_view, 1> kSchema = {
     ") WITHOUT ROWID",
 };
 
-constexpr std::string_view kMemory = ":memory:";
 constexpr std::string_view kSelect =
     "SELECT email, created_at, attributes FROM users WHERE id = ?1";
 constexpr std::string_view kInsert =
@@ -52,129 +51,53 @@ std::chrono::system_clock::time_point fromMillis(std::int64_t millis, const std:
           std::chrono::milliseconds{millis})};
 }
 
+// Runs an INSERT of `user` (kInsert or kUpsert) and answers how many rows it changed.
+int write(Database& database, std::string_view sql, const User& user) {
+  auto& statement = database.cached(sql);
+  ScopedReset reset(statement);
+  statement.bind(1, user.id)
+      .bind(2, user.email)
+      .bind(3, toMillis(user.created_at))
+      .bind(4, boost::json::serialize(user.attributes));
+  statement.step();
+  return database.changes();
+}
+
 }  // namespace
 
-struct SqliteUserStore::Connection {
-  Connection(const UserStoreOptions& options, bool first)
-      : database(options.path, {.read_only = false, .busy_timeout = options.busy_timeout}),
-        select(setUp(first), kSelect),
-        insert(database, kInsert),
-        upsert(database, kUpsert) {}
-
-  // Runs before the statements below are prepared: they need the users table.
-  Database& setUp(bool first) {
-    if (first && database.path() != kMemory) {
-      auto mode = database.queryText("PRAGMA journal_mode = WAL");
-      if (mode != "wal") {
-        core::logger("storage")->warn("sqlite: {}: journal mode is {}, not wal", database.path(),
-                                      mode);
-      }
-    }
-    // NORMAL is durable across application crashes in WAL mode and skips an fsync per commit.
-    database.exec("PRAGMA synchronous = NORMAL");
-    if (first) migrate(database, SqliteUserStore::kSchemaComponent, kSchema);
-    return database;
-  }
-
-  Database database;
-  Statement select;
-  Statement insert;
-  Statement upsert;
-};
-
-// A borrowed connection, returned to the pool when the call ends (also on throw).
-class SqliteUserStore::Lease {
- public:
-  explicit Lease(SqliteUserStore& store) : store_(store), connection_(store.acquire()) {}
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-  ~Lease() { store_.release(std::move(connection_)); }
-  Connection* operator->() const { return connection_.get(); }
-
- private:
-  SqliteUserStore& store_;
-  std::unique_ptr<Connection> connection_;
-};
-
-SqliteUserStore::SqliteUserStore(UserStoreOptions options) : options_(std::move(options)) {
-  if (options_.path == kMemory || options_.max_connections == 0) options_.max_connections = 1;
-  // The first connection sets the journal mode and creates the schema, so a bad path or a
-  // broken file fails here, at startup.
-  idle_.push_back(std::make_unique<Connection>(options_, true));
-  open_count_ = 1;
-}
+SqliteUserStore::SqliteUserStore(UserStoreOptions options)
+    : pool_(std::move(options),
+            [](Database& database) { migrate(database, kSchemaComponent, kSchema); }) {}
 
 SqliteUserStore::~SqliteUserStore() = default;
 
-std::unique_ptr<SqliteUserStore::Connection> SqliteUserStore::acquire() {
-  std::unique_lock lock(mutex_);
-  released_.wait(lock, [this] { return !idle_.empty() || open_count_ < options_.max_connections; });
-  if (!idle_.empty()) {
-    auto connection = std::move(idle_.back());
-    idle_.pop_back();
-    return connection;
-  }
-  ++open_count_;
-  lock.unlock();
-  try {
-    return std::make_unique<Connection>(options_, false);
-  } catch (...) {
-    lock.lock();
-    --open_count_;
-    released_.notify_one();
-    throw;
-  }
-}
-
-void SqliteUserStore::release(std::unique_ptr<Connection> connection) {
-  {
-    std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(connection));
-  }
-  released_.notify_one();
-}
-
 std::optional<User> SqliteUserStore::get(std::string_view id) {
-  Lease connection(*this);
-  auto& select = connection->select;
-  ScopedReset reset(select);
-  select.bind(1, id);
-  if (!select.step()) return std::nullopt;
-  User user{.id = std::string{id},
-            .email = std::string{select.columnText(0)},
-            .created_at = fromMillis(select.columnInt(1), options_.path),
-            .attributes = {}};
-  boost::system::error_code error;
-  auto attributes = boost::json::parse(select.columnText(2), error);
-  if (error || !attributes.is_object()) {
-    throw Error(SQLITE_CORRUPT,
-                "sqlite: " + options_.path + ": attributes of a user are not a JSON object");
-  }
-  user.attributes = std::move(attributes.as_object());
-  return user;
+  return pool_.run([&](Database& database) -> std::optional<User> {
+    auto& select = database.cached(kSelect);
+    ScopedReset reset(select);
+    select.bind(1, id);
+    if (!select.step()) return std::nullopt;
+    User user{.id = std::string{id},
+              .email = std::string{select.columnText(0)},
+              .created_at = fromMillis(select.columnInt(1), pool_.path()),
+              .attributes = {}};
+    boost::system::error_code error;
+    auto attributes = boost::json::parse(select.columnText(2), error);
+    if (error || !attributes.is_object()) {
+      throw Error(SQLITE_CORRUPT,
+                  "sqlite: " + pool_.path() + ": attributes of a user are not a JSON object");
+    }
+    user.attributes = std::move(attributes.as_object());
+    return user;
+  });
 }
 
 bool SqliteUserStore::create(const User& user) {
-  Lease connection(*this);
-  auto& insert = connection->insert;
-  ScopedReset reset(insert);
-  insert.bind(1, user.id)
-      .bind(2, user.email)
-      .bind(3, toMillis(user.created_at))
-      .bind(4, boost::json::serialize(user.attributes));
-  insert.step();
-  return connection->database.changes() == 1;
+  return pool_.run([&](Database& database) { return write(database, kInsert, user) == 1; });
 }
 
 void SqliteUserStore::put(const User& user) {
-  Lease connection(*this);
-  auto& upsert = connection->upsert;
-  ScopedReset reset(upsert);
-  upsert.bind(1, user.id)
-      .bind(2, user.email)
-      .bind(3, toMillis(user.created_at))
-      .bind(4, boost::json::serialize(user.attributes));
-  upsert.step();
+  pool_.run([&](Database& database) { return write(database, kUpsert, user); });
 }
 
 }  // namespace parley::storage::sqlite

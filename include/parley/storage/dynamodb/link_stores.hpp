@@ -86,6 +86,7 @@ class DynamoDbGrantStore final : public GrantStore {
   bool consumeCode(std::string_view hash, TimePoint now) override;
   void createAccessToken(const AccessToken& token) override;
   std::optional<AccessToken> findAccessToken(std::string_view hash) override;
+  std::optional<AccessGrant> findAccessGrant(std::string_view hash) override;
   bool revokeAccessToken(std::string_view hash) override;
   void createRefreshToken(const RefreshToken& token) override;
   std::optional<RefreshToken> findRefreshToken(std::string_view hash) override;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "parley/storage/user_store.hpp"
 
@@ -19,6 +20,8 @@ struct sqlite3_stmt;
 // with SQLITE_OPEN_NOMUTEX). Share a database between threads with one connection per thread or
 // a pool, as SqliteUserStore does.
 namespace parley::storage::sqlite {
+
+class Statement;
 
 class Error : public StorageError {
  public:
@@ -54,6 +57,11 @@ class Database {
   const std::string& path() const { return path_; }
   sqlite3* handle() const { return handle_.get(); }
 
+  // The statement for `sql` from this connection's cache, prepared on first use: compiling SQL
+  // costs more than running a point lookup. Hold a ScopedReset while using it, so the next
+  // caller finds it unbound and its read ended.
+  Statement& cached(std::string_view sql);
+
   // Throws Error for `code` with the connection's message, prefixed by `context`.
   [[noreturn]] void fail(int code, std::string_view context) const;
 
@@ -61,8 +69,16 @@ class Database {
   struct Close {
     void operator()(sqlite3* handle) const;
   };
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
   std::string path_;
   std::unique_ptr<sqlite3, Close> handle_;
+  // Declared after handle_: statements are finalized before the connection closes.
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // A prepared statement. Reuse it: reset() between runs keeps the compiled plan.

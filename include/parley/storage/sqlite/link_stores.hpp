@@ -1,30 +1,26 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <string>
 
 #include "parley/storage/account_store.hpp"
 #include "parley/storage/client_store.hpp"
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
-#include "parley/storage/sqlite/database.hpp"
+#include "parley/storage/sqlite/connection_pool.hpp"
 #include "parley/storage/throttle_store.hpp"
 
 namespace parley::storage::sqlite {
 
-struct LinkStoreOptions {
-  // A file path (usually the same file as the users table), or ":memory:" for tests.
-  std::string path{"parley-local.db"};
-  std::chrono::milliseconds busy_timeout{5000};
-};
+// A file path (usually the same file as the users table), or ":memory:" for tests.
+using LinkStoreOptions = PoolOptions;
 
 // The linking tables (pending requests, clients, accounts, grants, throttle counters) in one
 // SQLite file, WAL mode, created or migrated on construction (schema component "linking").
-// Thread-safe: one connection, calls serialized by a mutex; the atomic operations (consume,
-// consumeCode, hit) are single conditional statements or immediate transactions, so they stay
-// atomic across processes sharing the file. Every store below borrows this connection, which must
-// outlive them.
+// Thread-safe through a ConnectionPool; the atomic operations (consume, consumeCode, hit) are
+// single conditional statements or immediate transactions, so they stay atomic across
+// connections and processes sharing the file. Every store below borrows this database, which
+// must outlive them.
 class LinkDatabase {
  public:
   explicit LinkDatabase(const LinkStoreOptions& options);
@@ -33,15 +29,13 @@ class LinkDatabase {
 
   template <typename Work>
   auto run(Work&& work) {
-    std::lock_guard lock{mutex_};
-    return work(database_);
+    return pool_.run(std::forward<Work>(work));
   }
 
   static constexpr std::string_view kSchemaComponent = "linking";
 
  private:
-  std::mutex mutex_;
-  Database database_;
+  ConnectionPool pool_;
 };
 
 class SqlitePendingRequestStore final : public PendingRequestStore {
@@ -93,6 +87,7 @@ class SqliteGrantStore final : public GrantStore {
   bool consumeCode(std::string_view hash, TimePoint now) override;
   void createAccessToken(const AccessToken& token) override;
   std::optional<AccessToken> findAccessToken(std::string_view hash) override;
+  std::optional<AccessGrant> findAccessGrant(std::string_view hash) override;
   bool revokeAccessToken(std::string_view hash) override;
   void createRefreshToken(const RefreshToken& token) override;
   std::optional<RefreshToken> findRefreshToken(std::string_view hash) override;
