@@ -9,7 +9,10 @@ With --soak N it then keeps the load on in 5-second windows until N requests wer
 prints requests/s, p99 and RSS per window, to show that latency and memory stay flat.
 
 Usage: bench/http/run.py [--duration 10] [--connections 32] [--threads 1] [--soak 1000000]
-       [--storage sqlite|dynamodb] [--skill build/release/bin/skill]
+       [--storage sqlite|dynamodb [--dynamodb-endpoint URL]] [--skill build/release/bin/skill]
+
+With --storage dynamodb and no endpoint it starts dynalite (tests/aws/node, installed by
+tests/aws/node/install.sh) on a free port for the run.
 """
 import argparse
 import json
@@ -119,7 +122,22 @@ http {{
 def skill_env(config):
     env = dict(os.environ)
     env["SKILL_CONFIG"] = str(config)
+    # dynalite accepts any signature; real credentials are never needed here.
+    env.setdefault("AWS_ACCESS_KEY_ID", "AKIDBENCH")
+    env.setdefault("AWS_SECRET_ACCESS_KEY", "bench-secret")
     return env
+
+
+def start_dynalite():
+    """dynalite on 127.0.0.1:0; returns (process, endpoint URL). It stops when stdin closes."""
+    script = ROOT / "tests/aws/node/dynalite-ephemeral.js"
+    process = subprocess.Popen(["node", str(script)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    port = process.stdout.readline().strip()
+    if not port.isdigit():
+        process.kill()
+        sys.exit("dynalite did not start: run tests/aws/node/install.sh")
+    return process, f"http://127.0.0.1:{port}"
 
 
 def main():
@@ -137,6 +155,18 @@ def main():
             sys.exit(f"{tool} is missing: run scripts/install-deps.sh bench")
 
     body = FIXTURE.read_bytes()
+    dynalite = None
+    if args.storage == "dynamodb" and not args.dynamodb_endpoint:
+        dynalite, args.dynamodb_endpoint = start_dynalite()
+    try:
+        return measure(args, body)
+    finally:
+        if dynalite:
+            dynalite.stdin.close()
+            dynalite.wait(timeout=10)
+
+
+def measure(args, body):
     with tempfile.TemporaryDirectory() as tmp:
         workdir = pathlib.Path(tmp)
         port = free_port()

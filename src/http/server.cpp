@@ -167,6 +167,9 @@ struct Server::Impl {
   asio::awaitable<void> serve(Stream& stream, Connection& connection) {
     beast::tcp_stream& lowest = *connection.lowest;
     beast::flat_buffer buffer(options.header_limit + kBufferSlack);
+    boost::system::error_code peer_ec;
+    const auto peer = lowest.socket().remote_endpoint(peer_ec);
+    const std::string remote_address = peer_ec ? std::string{} : peer.address().to_string();
     for (;;) {
       if (stopping.load()) co_return;
       bhttp::request_parser<bhttp::string_body> parser;
@@ -200,9 +203,7 @@ struct Server::Impl {
 
       Request request(parser.release());
       request.setId(next_id.fetch_add(1, std::memory_order_relaxed));
-      boost::system::error_code peer_ec;
-      const auto peer = lowest.socket().remote_endpoint(peer_ec);
-      if (!peer_ec) request.setRemoteAddress(peer.address().to_string());
+      request.setRemoteAddress(remote_address);
       Response response = co_await dispatch(request);
       const bool keep_alive = request.keepAlive() && !stopping.load();
       auto& message = response.message();

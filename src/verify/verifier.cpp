@@ -88,7 +88,8 @@ struct Verifier::Impl {
   const core::Clock& clock;
   std::mutex trust_mutex;
   ossl::X509Store trust;  // set once by trustStore(), under trust_mutex
-  ossl::EvpMd sha256;
+  std::once_flag digests_fetched;
+  ossl::EvpMd sha256;  // set once by digest()
   ossl::EvpMd sha1;
   ChainCache cache;
   std::shared_ptr<spdlog::logger> log;
@@ -97,8 +98,6 @@ struct Verifier::Impl {
       : options(std::move(opts)),
         fetcher(f),
         clock(c),
-        sha256(fetchDigest("SHA256")),
-        sha1(fetchDigest("SHA1")),
         cache(options.max_cached_chains),
         log(core::logger("verify")) {
     checkTrustStoreReadable(options);
@@ -119,15 +118,22 @@ struct Verifier::Impl {
     return trust.get();
   }
 
+  // Fetched at the first signature, not at startup: the first fetch initializes OpenSSL's
+  // providers and reads its configuration, a millisecond or two of a Lambda cold start.
+  const EVP_MD* digest(bool legacy_sha1) {
+    std::call_once(digests_fetched, [this] {
+      sha256 = fetchDigest("SHA256");
+      sha1 = fetchDigest("SHA1");
+    });
+    return legacy_sha1 ? sha1.get() : sha256.get();
+  }
+
   boost::system::result<void> checkSignature(const SignatureHeaders& headers, std::string_view body,
                                              system_clock::time_point now) {
     if (headers.cert_chain_url.empty()) return Error::kMissingCertChainUrl;
     std::string_view encoded = headers.signature_256;
-    const EVP_MD* md = sha256.get();
-    if (encoded.empty() && options.allow_legacy_sha1) {
-      encoded = headers.signature;
-      md = sha1.get();
-    }
+    const bool legacy_sha1 = encoded.empty() && options.allow_legacy_sha1;
+    if (legacy_sha1) encoded = headers.signature;
     if (encoded.empty()) return Error::kMissingSignature;
     if (encoded.size() > kMaxSignatureBase64) return Error::kMalformedSignature;
     auto signature = decodeBase64(encoded);
@@ -141,7 +147,8 @@ struct Verifier::Impl {
     ossl::EvpMdCtx ctx(EVP_MD_CTX_new());
     if (!ctx) throw std::bad_alloc();
     EVP_PKEY_CTX* pkey_ctx = nullptr;
-    if (EVP_DigestVerifyInit(ctx.get(), &pkey_ctx, md, nullptr, (*chain)->public_key.get()) != 1 ||
+    if (EVP_DigestVerifyInit(ctx.get(), &pkey_ctx, digest(legacy_sha1), nullptr,
+                             (*chain)->public_key.get()) != 1 ||
         EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PADDING) != 1) {
       throw std::runtime_error("verify: cannot set up signature check: " + ossl::takeErrors());
     }

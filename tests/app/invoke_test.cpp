@@ -15,6 +15,7 @@ namespace {
 
 using parley::testing::binDir;
 using parley::testing::readFile;
+using parley::testing::shellQuote;
 using parley::testing::sourceDir;
 
 struct Outcome {
@@ -22,12 +23,6 @@ struct Outcome {
   std::string out{};
   std::string err{};
 };
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 class Invoke : public ::testing::Test {
  protected:
@@ -50,7 +45,7 @@ class Invoke : public ::testing::Test {
     })");
     // Alexa sends the access token the OAuth server issued, not the user id.
     const auto issued =
-        runCommand("tokens issue --user tok-linked --config " + quote(config_.string()));
+        runCommand("tokens issue --user tok-linked --config " + shellQuote(config_.string()));
     token_ = boost::json::parse(issued.out).at("access_token").as_string().c_str();
   }
 
@@ -69,18 +64,18 @@ class Invoke : public ::testing::Test {
   }
   Outcome runCommand(const std::string& arguments,
                      const std::optional<std::string>& stdin_text = {}) const {
-    std::string command = quote((binDir() / "skill").string()) + " " + arguments;
-    if (stdin_text) command += " < " + quote(dir_.write("stdin.json", *stdin_text).string());
-    command +=
-        " > " + quote((dir_ / "out.txt").string()) + " 2> " + quote((dir_ / "err.txt").string());
+    std::string command = shellQuote((binDir() / "skill").string()) + " " + arguments;
+    if (stdin_text) command += " < " + shellQuote(dir_.write("stdin.json", *stdin_text).string());
+    command += " > " + shellQuote((dir_ / "out.txt").string()) + " 2> " +
+               shellQuote((dir_ / "err.txt").string());
     const int status = std::system(command.c_str());  // NOLINT(concurrency-mt-unsafe): test
     return {.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1,
             .out = readFile(dir_ / "out.txt"),
             .err = readFile(dir_ / "err.txt")};
   }
   Outcome runFixture(const std::string& name) {
-    return run(quote((sourceDir() / "tests/fixtures/alexa" / name).string()) + " --config " +
-               quote(config_.string()));
+    return run(shellQuote((sourceDir() / "tests/fixtures/alexa" / name).string()) + " --config " +
+               shellQuote(config_.string()));
   }
   static boost::json::value json(const Outcome& outcome) { return boost::json::parse(outcome.out); }
 
@@ -90,7 +85,7 @@ class Invoke : public ::testing::Test {
 };
 
 TEST_F(Invoke, GreetsTheLinkedUserFromTheDatabase) {
-  const auto outcome = run("--config " + quote(config_.string()), linkedRequest());
+  const auto outcome = run("--config " + shellQuote(config_.string()), linkedRequest());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   const auto response = json(outcome);
   EXPECT_EQ(response.at("response").at("outputSpeech").at("ssml"),
@@ -109,7 +104,7 @@ TEST_F(Invoke, SendsTheLinkAccountCardWithoutOrWithAnUnknownToken) {
        at = unknown.find("tok-linked")) {
     unknown.replace(at, 10, "tok-nobody");
   }
-  const auto outcome = run("--config " + quote(config_.string()), unknown);
+  const auto outcome = run("--config " + shellQuote(config_.string()), unknown);
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_EQ(json(outcome).at("response").at("card").at("type"), "LinkAccount");
 }
@@ -138,14 +133,14 @@ TEST_F(Invoke, LogsSkillEventsOnStderrWithoutTheToken) {
 }
 
 TEST_F(Invoke, ReadsTheRequestFromStdin) {
-  const auto outcome = run("--config " + quote(config_.string()), linkedRequest());
+  const auto outcome = run("--config " + shellQuote(config_.string()), linkedRequest());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_NE(outcome.out.find("Welcome ada@example.com!"), std::string::npos);
 }
 
 TEST_F(Invoke, RejectsBadInputWithOneLineAndExitCodeTwo) {
   for (const auto* body : {"{not json", "", "[1, 2]", R"({"version": "1.0"})"}) {
-    const auto outcome = run("--config " + quote(config_.string()), std::string(body));
+    const auto outcome = run("--config " + shellQuote(config_.string()), std::string(body));
     EXPECT_EQ(outcome.exit_code, 2) << body;
     EXPECT_TRUE(outcome.out.empty()) << body;
     ASSERT_FALSE(outcome.err.empty()) << body;
@@ -155,13 +150,14 @@ TEST_F(Invoke, RejectsBadInputWithOneLineAndExitCodeTwo) {
 }
 
 TEST_F(Invoke, MissingRequestFileOrConfigIsExitCodeTwo) {
-  EXPECT_EQ(run(quote((dir_ / "missing.json").string()) + " --config " + quote(config_.string()))
+  EXPECT_EQ(run(shellQuote((dir_ / "missing.json").string()) + " --config " +
+                shellQuote(config_.string()))
                 .exit_code,
             2);
   EXPECT_EQ(runFixture("launch-linked.json").exit_code, 0);
   const auto no_config =
-      run(quote((sourceDir() / "tests/fixtures/alexa/launch-linked.json").string()) + " --config " +
-          quote((dir_ / "nope.json").string()));
+      run(shellQuote((sourceDir() / "tests/fixtures/alexa/launch-linked.json").string()) +
+          " --config " + shellQuote((dir_ / "nope.json").string()));
   EXPECT_EQ(no_config.exit_code, 2);
   EXPECT_NE(no_config.err.find("nope.json"), std::string::npos);
 }
@@ -175,8 +171,8 @@ TEST_F(Invoke, BrokenViewsStopStartupWithOneLine) {
                                                     R"("}
     })");
   const auto outcome =
-      run(quote((sourceDir() / "tests/fixtures/alexa/launch-linked.json").string()) + " --config " +
-          quote(config.string()));
+      run(shellQuote((sourceDir() / "tests/fixtures/alexa/launch-linked.json").string()) +
+          " --config " + shellQuote(config.string()));
   EXPECT_NE(outcome.exit_code, 0);
   EXPECT_EQ(outcome.err, "skill invoke: en-US view Launch.Linked.ask: unknown variable {nobody}\n");
 }

@@ -58,7 +58,9 @@ HttpText parseHttp(const std::string& text) {
       break;
     }
     if (line.front() == ' ' || line.front() == '\t') {
-      out.headers.back().second += " " + line.substr(line.find_first_not_of(" \t"));
+      auto& value = out.headers.back().second;  // a folded header line continues the value
+      value += ' ';
+      value.append(line, line.find_first_not_of(" \t"));
       continue;
     }
     std::size_t colon = line.find(':');

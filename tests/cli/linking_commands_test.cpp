@@ -1,6 +1,5 @@
 // `skill clients …` and `skill tokens …` against a SQLite file, through the real binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <boost/json.hpp>
 #include <cstdlib>
@@ -13,12 +12,6 @@
 namespace parley::cli {
 namespace {
 
-struct CommandRun {
-  int code{-1};
-  std::string out{};
-  std::string err{};
-};
-
 class LinkingCommands : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -26,21 +19,8 @@ class LinkingCommands : public ::testing::Test {
                                         (dir_ / "link.db").string() + R"("}})");
   }
 
-  CommandRun skill(const std::vector<std::string>& args) {
-    auto quote = [](const std::string& text) {
-      std::string quoted{"'"};
-      for (char c : text) quoted += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
-      return quoted + "'";
-    };
-    std::string command = "cd " + quote(dir_.path().string()) + " && env -i";
-    if (const char* path = std::getenv("PATH")) command += " PATH=" + quote(path);
-    command += " " + quote((parley::testing::binDir() / "skill").string());
-    for (const auto& arg : args) command += " " + quote(arg);
-    command += " >" + quote((dir_ / "out").string()) + " 2>" + quote((dir_ / "err").string());
-    int status = std::system(command.c_str());
-    return CommandRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                      parley::testing::readFile(dir_ / "out"),
-                      parley::testing::readFile(dir_ / "err")};
+  parley::testing::SkillRun skill(const std::vector<std::string>& args) {
+    return parley::testing::runSkill(dir_.path(), args);
   }
 
   parley::testing::TempDir dir_;

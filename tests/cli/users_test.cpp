@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <boost/json/parse.hpp>
 #include <cstdlib>
@@ -13,23 +12,7 @@
 namespace parley::cli {
 namespace {
 
-struct Outcome {
-  int code{-1};
-  std::string out{};
-  std::string err{};
-};
-
-std::string quote(const std::string& text) {
-  std::string quoted{"'"};
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
+using parley::testing::SkillRun;
 
 class UsersCommand : public ::testing::Test {
  protected:
@@ -38,21 +21,9 @@ class UsersCommand : public ::testing::Test {
                                         (dir_ / "users.db").string() + R"("}})");
   }
 
-  // Runs `skill args…` in the temp dir with only `environment` (no inherited SKILL_* or PARLEY_*).
-  Outcome skill(const std::vector<std::string>& args,
-                const std::map<std::string, std::string>& environment = {}) {
-    std::string command = "cd " + quote(dir_.path().string()) + " && env -i";
-    if (const char* path = std::getenv("PATH")) command += " PATH=" + quote(path);
-    for (const auto& [name, value] : environment) command += " " + name + "=" + quote(value);
-    command += " " + quote((parley::testing::binDir() / "skill").string());
-    for (const auto& arg : args) command += " " + quote(arg);
-    command += " >" + quote((dir_ / "out").string()) + " 2>" + quote((dir_ / "err").string());
-    int status = std::system(command.c_str());
-    Outcome run;
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = parley::testing::readFile(dir_ / "out");
-    run.err = parley::testing::readFile(dir_ / "err");
-    return run;
+  SkillRun skill(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& environment = {}) {
+    return parley::testing::runSkill(dir_.path(), args, environment);
   }
 
   parley::testing::TempDir dir_;

@@ -137,12 +137,13 @@ TEST_F(PackagedBootstrap, IsOneStaticStrippedExecutableUnderFiveMegabytes) {
   const auto description = capture("file -b '" + bootstrap.string() + "'");
   EXPECT_NE(description.find("statically linked"), std::string::npos) << description;
   EXPECT_EQ(description.find("not stripped"), std::string::npos) << description;
-  const auto listing = capture("unzip -Z1 '" + zipPath().string() + "'");
+  std::string listing{"\n"};  // one path per line, each between newlines
+  listing += capture("unzip -Z1 '" + zipPath().string() + "'");
   // bootstrap at the root, beside what the function reads relative to LAMBDA_TASK_ROOT.
   for (const char* entry : {"bootstrap", "app/views/en-US.json", "www/templates/signin.mustache",
                             "www/templates/error.mustache", "www/static/style.css",
                             "config/test.json", "config/production.json"}) {
-    EXPECT_NE(("\n" + listing).find("\n" + std::string(entry) + "\n"), std::string::npos)
+    EXPECT_NE(listing.find(std::string{"\n"}.append(entry).append("\n")), std::string::npos)
         << entry << " missing from\n"
         << listing;
   }
