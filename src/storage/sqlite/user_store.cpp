@@ -34,6 +34,7 @@ constexpr std::string_view kUpsert =
     "INSERT INTO users (id, email, created_at, attributes)"
     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET"
     " email = excluded.email, created_at = excluded.created_at, attributes = excluded.attributes";
+constexpr std::string_view kDelete = "DELETE FROM users WHERE id = ?1";
 
 std::int64_t toMillis(std::chrono::system_clock::time_point time) {
   return std::chrono::floor<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -59,7 +60,8 @@ struct SqliteUserStore::Connection {
       : database(options.path, {.read_only = false, .busy_timeout = options.busy_timeout}),
         select(setUp(first), kSelect),
         insert(database, kInsert),
-        upsert(database, kUpsert) {}
+        upsert(database, kUpsert),
+        remove(database, kDelete) {}
 
   // Runs before the statements below are prepared: they need the users table.
   Database& setUp(bool first) {
@@ -80,6 +82,7 @@ struct SqliteUserStore::Connection {
   Statement select;
   Statement insert;
   Statement upsert;
+  Statement remove;
 };
 
 // A borrowed connection, returned to the pool when the call ends (also on throw).
@@ -175,6 +178,15 @@ void SqliteUserStore::put(const User& user) {
       .bind(3, toMillis(user.created_at))
       .bind(4, boost::json::serialize(user.attributes));
   upsert.step();
+}
+
+bool SqliteUserStore::remove(std::string_view id) {
+  Lease connection(*this);
+  auto& statement = connection->remove;
+  ScopedReset reset(statement);
+  statement.bind(1, id);
+  statement.step();
+  return connection->database.changes() == 1;
 }
 
 }  // namespace parley::storage::sqlite

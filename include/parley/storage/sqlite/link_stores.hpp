@@ -5,6 +5,7 @@
 #include <string>
 
 #include "parley/storage/account_store.hpp"
+#include "parley/storage/alexa_user_store.hpp"
 #include "parley/storage/client_store.hpp"
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
@@ -19,12 +20,12 @@ struct LinkStoreOptions {
   std::chrono::milliseconds busy_timeout{5000};
 };
 
-// The linking tables (pending requests, clients, accounts, grants, throttle counters) in one
-// SQLite file, WAL mode, created or migrated on construction (schema component "linking").
-// Thread-safe: one connection, calls serialized by a mutex; the atomic operations (consume,
-// consumeCode, hit) are single conditional statements or immediate transactions, so they stay
-// atomic across processes sharing the file. Every store below borrows this connection, which must
-// outlive them.
+// The linking tables (pending requests, clients, accounts, grants, throttle counters, Alexa
+// users) in one SQLite file, WAL mode, created or migrated on construction (schema component
+// "linking"). Thread-safe: one connection, calls serialized by a mutex; the atomic operations
+// (consume, consumeCode, hit) are single conditional statements or immediate transactions, so
+// they stay atomic across processes sharing the file. Every store below borrows this connection,
+// which must outlive them.
 class LinkDatabase {
  public:
   explicit LinkDatabase(const LinkStoreOptions& options);
@@ -75,6 +76,7 @@ class SqliteAccountStore final : public AccountStore {
   std::optional<Account> findByEmail(std::string_view email) override;
   bool create(const Account& account) override;
   void updatePasswordHash(std::string_view email, std::string_view password_hash) override;
+  bool remove(std::string_view email, std::string_view user_id) override;
 
  private:
   LinkDatabase& db_;
@@ -99,6 +101,18 @@ class SqliteGrantStore final : public GrantStore {
   void updateRefreshToken(const RefreshToken& token) override;
   std::vector<RefreshToken> refreshChildren(std::string_view parent_hash) override;
   std::size_t sweep(TimePoint now, TimePoint revoked_before) override;
+
+ private:
+  LinkDatabase& db_;
+};
+
+class SqliteAlexaUserStore final : public AlexaUserStore {
+ public:
+  explicit SqliteAlexaUserStore(LinkDatabase& db) : db_(db) {}
+  std::optional<AlexaUser> find(std::string_view alexa_user_id) override;
+  void put(const AlexaUser& alexa_user) override;
+  bool remove(std::string_view alexa_user_id) override;
+  std::size_t removeLinksTo(std::string_view user_id) override;
 
  private:
   LinkDatabase& db_;
