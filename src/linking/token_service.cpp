@@ -415,13 +415,11 @@ std::size_t TokenService::revokeUser(std::string_view user_id, std::string_view 
   return stores_.grants.revokeFamiliesOf(user_id, client_id, clock_.now());
 }
 
-std::size_t TokenService::revokeLinkOf(std::string_view access_token) {
-  if (access_token.empty() || access_token.size() > 512) return 0;
+std::optional<storage::GrantFamily> TokenService::grantOf(std::string_view access_token) {
+  if (access_token.empty() || access_token.size() > 512) return std::nullopt;
   auto access = stores_.grants.findAccessToken(sha256Hex(access_token));
-  if (!access) return 0;
-  auto family = stores_.grants.findFamily(access->family_id);
-  if (!family) return 0;
-  return revokeUser(family->user_id, family->client_id);
+  if (!access) return std::nullopt;
+  return stores_.grants.findFamily(access->family_id);
 }
 
 std::optional<IssuedTokens> TokenService::issue(std::string_view user_id,
