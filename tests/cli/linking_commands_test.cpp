@@ -1,5 +1,5 @@
-// `skill clients …`, `skill tokens …` and the skill events of `skill invoke` against a SQLite
-// file, through the real binary.
+// `skill clients …`, `skill tokens …`, `skill users remove` and the skill events of
+// `skill invoke` against a SQLite file, through the real binary.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/storage/sqlite/link_stores.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
@@ -147,6 +148,40 @@ TEST_F(LinkingCommands, SkillDisabledWithoutATokenRevokesTheLinkRecordedAtLinkin
   ASSERT_EQ(disabled.code, 0) << disabled.err;
   EXPECT_EQ(launch(token).at("card").at("type"), "LinkAccount");
   EXPECT_EQ(skill({"tokens", "revoke", "--user", user}).out, "revoked 0 grant(s)\n");
+}
+
+// R72, operator action: after `skill users remove` the old token gets the LinkAccount card.
+TEST_F(LinkingCommands, RemovingAUserDeletesTheirAccountAndLinksAndRevokesTheirTokens) {
+  const auto [user, token] = linkedUser("ada@example.com");
+  ASSERT_FALSE(token.empty());
+  ASSERT_EQ(skill({"invoke", request("skill-event-account-linked.json", token)}).code, 0);
+  {  // what sign-up would have stored
+    storage::sqlite::LinkDatabase db{{.path = (dir_ / "link.db").string()}};
+    storage::sqlite::SqliteAccountStore accounts{db};
+    ASSERT_TRUE(accounts.create({.user_id = user,
+                                 .email = "ada@example.com",
+                                 .password_hash = "$argon2id$v=19$m=65536,t=3,p=1$x$y",
+                                 .created_at = {}}));
+  }
+
+  auto removed = skill({"users", "remove", user});
+  ASSERT_EQ(removed.code, 0) << removed.err;
+  EXPECT_EQ(removed.out, "removed user " + user +
+                             " (ada@example.com)\ndeleted the sign-in account\nrevoked 1 "
+                             "grant(s)\ndeleted 1 Alexa user link(s)\n");
+  EXPECT_EQ(launch(token).at("card").at("type"), "LinkAccount");
+  EXPECT_EQ(skill({"users", "get", user}).code, 1);
+  {
+    storage::sqlite::LinkDatabase db{{.path = (dir_ / "link.db").string()}};
+    EXPECT_FALSE(storage::sqlite::SqliteAccountStore{db}.findByEmail("ada@example.com"));
+    EXPECT_FALSE(storage::sqlite::SqliteAlexaUserStore{db}.find(
+        "amzn1.ask.account.AHV4QXR2KJ7YLMNB3WZP6TCEFGDS5UOI2XA7RJQK9LM4NB8VCW3ZYT"));
+  }
+
+  auto again = skill({"users", "remove", user});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(again.err, "skill users remove: no user with id " + user + "\n");
+  EXPECT_EQ(again.out, "");
 }
 
 }  // namespace
