@@ -20,24 +20,64 @@ void logSkillEvent(Event& e) {
                                   : e.envelope().timestamp());
 }
 
-// Disabling the skill unlinks the account: Alexa drops its token, so the grants behind it are
-// revoked here too (spec R72). Whether the event still carries the token is unverified (spec
-// U-11); without one there is nothing to resolve the user by.
-void revokeOnDisable(Event& e, const RevokeLink& revoke_link) {
+// SkillAccountLinked: remember which user and client the Alexa user linked (spec R81), so that
+// a SkillDisabled without a usable token still finds the grants to revoke.
+void recordLink(Event& e, const Linking& linking) {
   logSkillEvent(e);
-  if (!revoke_link) return;
-  const auto token = e.accessToken();
-  if (!token) {
-    core::logger("app")->warn("{}: no access token, nothing revoked", e.requestType());
+  if (!linking.grant_of_token || linking.alexa_users == nullptr) return;
+  const auto event = e.envelope().as<alexa::SkillEventRequest>();
+  auto token = event ? event->accessToken() : std::nullopt;
+  if (!token) token = e.accessToken();
+  const auto alexa_user = e.userId();
+  const auto grant = token ? linking.grant_of_token(*token) : std::nullopt;
+  if (!alexa_user || !grant || grant->revoked_at) {
+    core::logger("app")->warn("{}: no user id or no live grant for the token, nothing recorded",
+                              e.requestType());
     return;
   }
-  core::logger("app")->info("{}: revoked {} grant(s)", e.requestType(), revoke_link(*token));
+  linking.alexa_users->put({.alexa_user_id = std::string(*alexa_user),
+                            .user_id = grant->user_id,
+                            .client_id = grant->client_id});
+  core::logger("app")->info("{}: recorded the link to client {}", e.requestType(),
+                            grant->client_id);
+}
+
+// Disabling the skill unlinks the account: Alexa drops its token, so the grants behind it are
+// revoked here too (spec R72). The event may carry no token (spec U-11), or one unknown by now;
+// the link recorded on SkillAccountLinked names the user and client then. NOT_PERSISTED asks to
+// forget the Alexa user: that is the recorded link, as the sample keeps nothing else per Alexa
+// user (the model lives in the session attributes).
+void unlinkOnDisable(Event& e, const Linking& linking) {
+  logSkillEvent(e);
+  if (!linking.grant_of_token || !linking.revoke_grants) return;
+  const auto log = core::logger("app");
+  const auto alexa_user = e.userId();
+  const auto token = e.accessToken();
+  const auto grant = token ? linking.grant_of_token(*token) : std::nullopt;
+  const auto recorded = !grant && alexa_user && linking.alexa_users != nullptr
+                            ? linking.alexa_users->find(*alexa_user)
+                            : std::nullopt;
+  if (grant) {
+    log->info("{}: revoked {} grant(s) of the event's token", e.requestType(),
+              linking.revoke_grants(grant->user_id, grant->client_id));
+  } else if (recorded) {
+    log->info("{}: revoked {} grant(s) of the recorded link", e.requestType(),
+              linking.revoke_grants(recorded->user_id, recorded->client_id));
+  } else {
+    log->warn("{}: no known access token and no recorded link, nothing revoked", e.requestType());
+  }
+  const auto event = e.envelope().as<alexa::SkillEventRequest>();
+  const bool forget = event && event->userInformationPersistenceStatus() == "NOT_PERSISTED";
+  if (forget && alexa_user && linking.alexa_users != nullptr &&
+      linking.alexa_users->remove(*alexa_user)) {
+    log->info("{}: NOT_PERSISTED, deleted the recorded link", e.requestType());
+  }
 }
 
 }  // namespace
 
 void registerSkill(Skill<Model>& skill, storage::UserStore& users, UserByToken user_by_token,
-                   RevokeLink revoke_link) {
+                   Linking linking) {
   if (!user_by_token) {
     user_by_token = [&users](std::string_view token) { return users.get(token); };
   }
@@ -62,9 +102,9 @@ void registerSkill(Skill<Model>& skill, storage::UserStore& users, UserByToken u
   });
 
   skill.on("AlexaSkillEvent.SkillEnabled", logSkillEvent);
-  skill.on("AlexaSkillEvent.SkillAccountLinked", logSkillEvent);
+  skill.on("AlexaSkillEvent.SkillAccountLinked", [linking](Event& e) { recordLink(e, linking); });
   skill.on("AlexaSkillEvent.SkillDisabled",
-           [revoke_link = std::move(revoke_link)](Event& e) { revokeOnDisable(e, revoke_link); });
+           [linking = std::move(linking)](Event& e) { unlinkOnDisable(e, linking); });
 
   skill.onError<storage::StorageError>(
       [](Event&, const storage::StorageError&) -> std::optional<Transition> {
@@ -76,7 +116,7 @@ std::unique_ptr<statemachine::Engine> makeSampleSkill(storage::UserStore& users,
                                                       views::Catalog views,
                                                       const Options& options) {
   Skill<Model> skill(std::move(views), options.skill);
-  registerSkill(skill, users, options.user_by_token, options.revoke_link);
+  registerSkill(skill, users, options.user_by_token, options.linking);
   return std::move(skill).build();
 }
 

@@ -434,6 +434,11 @@ std::optional<std::string_view> SkillEventRequest::accessToken() const {
   const auto* event_body = body();
   return event_body == nullptr ? std::nullopt : stringAt(*event_body, "accessToken");
 }
+std::optional<std::string_view> SkillEventRequest::userInformationPersistenceStatus() const {
+  const auto* event_body = body();
+  return event_body == nullptr ? std::nullopt
+                               : stringAt(*event_body, "userInformationPersistenceStatus");
+}
 std::vector<std::string_view> SkillEventRequest::acceptedPermissions() const {
   return scopes(body(), "acceptedPermissions");
 }

@@ -20,6 +20,7 @@ class OwningDynamoDbUserStore final : public storage::UserStore {
   std::optional<storage::User> get(std::string_view id) override { return store_.get(id); }
   bool create(const storage::User& user) override { return store_.create(user); }
   void put(const storage::User& user) override { store_.put(user); }
+  bool remove(std::string_view id) override { return store_.remove(id); }
 
  private:
   std::unique_ptr<DynamoDbBackend> backend_;

@@ -39,7 +39,13 @@ Application::Application(const config::Config& config, HostOptions host)
          if (!user_id) return std::nullopt;
          return users->get(*user_id);
        },
-       .revoke_link = [tokens](std::string_view token) { return tokens->revokeLinkOf(token); }});
+       .linking = {
+           .grant_of_token = [tokens](std::string_view token) { return tokens->grantOf(token); },
+           .revoke_grants =
+               [tokens](std::string_view user_id, std::string_view client_id) {
+                 return tokens->revokeUser(user_id, client_id);
+               },
+           .alexa_users = links_->alexa_users.get()}});
   pages_ = std::make_unique<hosting::Pages>(
       std::filesystem::path(config.server.www) / "templates",
       hosting::Pages::Options{.check_at_startup = host.check_templates_at_startup});

@@ -39,6 +39,7 @@ std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options
       stores->accounts = std::make_unique<SqliteAccountStore>(*db);
       stores->grants = std::make_unique<SqliteGrantStore>(*db);
       stores->throttle = std::make_unique<SqliteThrottleStore>(*db);
+      stores->alexa_users = std::make_unique<SqliteAlexaUserStore>(*db);
       stores->backend = std::move(db);
       return stores;
     }
@@ -52,6 +53,7 @@ std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options
       stores->accounts = std::make_unique<DynamoDbAccountStore>(client, tables);
       stores->grants = std::make_unique<DynamoDbGrantStore>(client, tables);
       stores->throttle = std::make_unique<DynamoDbThrottleStore>(client, tables);
+      stores->alexa_users = std::make_unique<DynamoDbAlexaUserStore>(client, tables);
       stores->backend = std::move(backend);
       return stores;
     }

@@ -6,6 +6,7 @@
 #include "parley/config/options.hpp"
 #include "parley/linking/options.hpp"
 #include "parley/storage/account_store.hpp"
+#include "parley/storage/alexa_user_store.hpp"
 #include "parley/storage/client_store.hpp"
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
@@ -20,7 +21,7 @@ namespace parley::cli {
 // Throws std::invalid_argument for an unknown mode.
 linking::Options linkingOptions(const config::LinkingOptions& options);
 
-// The five linking stores of the configured backend.
+// The linking stores of the configured backend.
 struct LinkStores {
   // What the stores borrow (the SQLite connection, or the DynamoDB client with its HTTP client
   // and credentials); declared first so that it is destroyed last.
@@ -30,6 +31,7 @@ struct LinkStores {
   std::unique_ptr<storage::AccountStore> accounts;
   std::unique_ptr<storage::GrantStore> grants;
   std::unique_ptr<storage::ThrottleStore> throttle;
+  std::unique_ptr<storage::AlexaUserStore> alexa_users;
 };
 
 // SQLite: the tables in the configured file, created on first use. DynamoDB: the

@@ -1,4 +1,4 @@
-// `skill users add|get`: look after users in the configured store by hand.
+// `skill users add|get|remove`: look after users in the configured store by hand.
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <chrono>
@@ -6,7 +6,9 @@
 
 #include "app_config.hpp"
 #include "commands.hpp"
+#include "linking_setup.hpp"
 #include "parley/core/random.hpp"
+#include "parley/linking/account_removal.hpp"
 #include "parley/storage/user_json.hpp"
 
 namespace parley::cli {
@@ -94,6 +96,39 @@ void addGet(CLI::App& users) {
   });
 }
 
+// R72's operator action: the user goes, and with them every way in as them.
+void addRemove(CLI::App& users) {
+  auto* remove = users.add_subcommand(
+      "remove",
+      "Delete a user, their sign-in account and Alexa user links; revoke all their tokens");
+  auto config_file = addConfigOption(*remove);
+  auto id = std::make_shared<std::string>();
+  remove->add_option("id", *id, "User id")->required();
+  remove->callback([config_file, id] {
+    auto config = loadConfig(*config_file);
+    if (!config) return;
+    guarded([&] {
+      auto store = openUserStore(config->storage);
+      auto links = openLinkStores(config->storage);
+      auto removed = linking::removeAccount({.users = *store,
+                                             .accounts = *links->accounts,
+                                             .grants = *links->grants,
+                                             .alexa_users = *links->alexa_users},
+                                            *id, std::chrono::system_clock::now());
+      if (!removed) {
+        std::cerr << "skill users remove: no user with id " << *id << '\n';
+        setExitCode(1);
+        return;
+      }
+      std::cout << "removed user " << removed->user.id << " (" << removed->user.email << ")\n"
+                << (removed->sign_in_account ? "deleted the sign-in account\n"
+                                             : "no sign-in account\n")
+                << "revoked " << removed->grants_revoked << " grant(s)\n"
+                << "deleted " << removed->alexa_users << " Alexa user link(s)\n";
+    });
+  });
+}
+
 }  // namespace
 
 void addUsersCommand(CLI::App& app) {
@@ -101,6 +136,7 @@ void addUsersCommand(CLI::App& app) {
   users->require_subcommand(1);
   addAdd(*users);
   addGet(*users);
+  addRemove(*users);
 }
 
 }  // namespace parley::cli

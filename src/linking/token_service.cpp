@@ -415,11 +415,11 @@ std::size_t TokenService::revokeUser(std::string_view user_id, std::string_view 
   return stores_.grants.revokeFamiliesOf(user_id, client_id, clock_.now());
 }
 
-std::size_t TokenService::revokeLinkOf(std::string_view access_token) {
-  if (access_token.empty() || access_token.size() > 512) return 0;
+std::optional<storage::GrantFamily> TokenService::grantOf(std::string_view access_token) {
+  if (access_token.empty() || access_token.size() > 512) return std::nullopt;
   auto grant = stores_.grants.findAccessGrant(sha256Hex(access_token));
-  if (!grant) return 0;
-  return revokeUser(grant->family.user_id, grant->family.client_id);
+  if (!grant) return std::nullopt;
+  return std::move(grant->family);
 }
 
 std::optional<IssuedTokens> TokenService::issue(std::string_view user_id,

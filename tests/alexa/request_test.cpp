@@ -179,6 +179,15 @@ TEST(SkillEventFixtures, HaveNoSessionAndReadBody) {
   EXPECT_TRUE(enabled_event->acceptedPermissions().empty());
   EXPECT_EQ(enabled.accessToken(), std::nullopt);
   EXPECT_EQ(enabled.timestamp(), "2024-05-14T18:18:47Z");
+  EXPECT_EQ(enabled_event->userInformationPersistenceStatus(), std::nullopt);
+
+  auto disabled = parseFixture("skill-event-skill-disabled.json");
+  EXPECT_EQ(disabled.kind(), RequestType::kSkillDisabled);
+  auto disabled_event = disabled.as<SkillEventRequest>();
+  ASSERT_TRUE(disabled_event);
+  EXPECT_EQ(disabled_event->userInformationPersistenceStatus(), "NOT_PERSISTED");
+  EXPECT_EQ(disabled_event->accessToken(), std::nullopt);  // only SkillAccountLinked has one
+  EXPECT_EQ(disabled.userId(), kLinkedUser);
 }
 
 TEST(CanFulfillFixture, ReadsIntentWithSlots) {

@@ -31,6 +31,11 @@ class MemoryUserStore final : public storage::UserStore {
     fail();
     users_[user.id] = user;
   }
+  bool remove(std::string_view id) override {
+    const std::lock_guard lock(mutex_);
+    fail();
+    return users_.erase(std::string(id)) == 1;
+  }
 
   void failWith(std::optional<storage::StorageError::Kind> kind) {
     const std::lock_guard lock(mutex_);

@@ -2,6 +2,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "harness.hpp"
+#include "parley/linking/account_removal.hpp"
 #include "parley/linking/crypto.hpp"
 
 namespace parley::testing {
@@ -209,6 +210,51 @@ TEST_F(AccountsTest, RehashesOutdatedPasswordHashesOnSignIn) {
   auto new_hash = accounts_.findByEmail("user@example.com")->password_hash;
   EXPECT_NE(new_hash, old_hash);
   EXPECT_EQ(new_hash.rfind("$argon2id$v=19$m=128,t=2,p=1$", 0), 0u);
+}
+
+// R72, account deletion: every client's tokens stop working at once, the Alexa users linked to
+// the user are forgotten, and the e-mail can sign up anew.
+TEST_F(AccountsTest, RemovingAnAccountRevokesEverythingAndFreesTheEmail) {
+  const auto user_id = signUpUser();
+  auto linked = tokens_->issue(user_id, "alexa-test");
+  auto elsewhere = tokens_->issue(user_id, "other");
+  ASSERT_TRUE(linked && elsewhere);
+  storage::MemoryAlexaUserStore alexa_users;
+  alexa_users.put({.alexa_user_id = "amzn1.ask.account.A", .user_id = user_id, .client_id = "c"});
+  alexa_users.put({.alexa_user_id = "amzn1.ask.account.B", .user_id = "someone", .client_id = "c"});
+  const AccountRemovalStores stores{
+      .users = users_, .accounts = accounts_, .grants = grants_, .alexa_users = alexa_users};
+
+  const auto removed = removeAccount(stores, user_id, clock_.now());
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->user.email, "user@example.com");
+  EXPECT_TRUE(removed->sign_in_account);
+  EXPECT_EQ(removed->grants_revoked, 3u);  // the sign-up's code grant, and the two issued
+  EXPECT_EQ(removed->alexa_users, 1u);
+  EXPECT_FALSE(users_.get(user_id));
+  EXPECT_FALSE(accounts_.findByEmail("user@example.com"));
+  EXPECT_FALSE(alexa_users.find("amzn1.ask.account.A"));
+  EXPECT_TRUE(alexa_users.find("amzn1.ask.account.B"));
+  EXPECT_FALSE(tokens_->resolveAccessToken(linked->access_token));
+  EXPECT_FALSE(tokens_->resolveAccessToken(elsewhere->access_token));
+  EXPECT_EQ(field(refreshWith(linked->refresh_token), "error"), "invalid_grant");
+
+  EXPECT_FALSE(removeAccount(stores, user_id, clock_.now()));  // unknown now
+  auto browser = start("st-1", "code");
+  EXPECT_TRUE(std::holds_alternative<ShowPage>(login(browser, "user@example.com", kPassword)));
+  EXPECT_NE(signUpUser(), user_id);
+}
+
+TEST_F(AccountsTest, RemovingAnotherUserOfTheSameEmailKeepsTheSignInAccount) {
+  const auto user_id = signUpUser();
+  users_.put({.id = "added-by-hand", .email = "user@example.com"});
+  storage::MemoryAlexaUserStore alexa_users;
+  const auto removed = removeAccount(
+      {.users = users_, .accounts = accounts_, .grants = grants_, .alexa_users = alexa_users},
+      "added-by-hand", clock_.now());
+  ASSERT_TRUE(removed);
+  EXPECT_FALSE(removed->sign_in_account);
+  EXPECT_EQ(accounts_.findByEmail("user@example.com")->user_id, user_id);
 }
 
 TEST_F(AccountsTest, CancelRedirectsAccessDeniedInTheQueryForCode) {

@@ -24,6 +24,13 @@ class MemoryUserStore final : public storage::UserStore {
     std::lock_guard lock{mutex_};
     users_.insert_or_assign(user.id, user);
   }
+  bool remove(std::string_view id) override {
+    std::lock_guard lock{mutex_};
+    auto it = users_.find(id);
+    if (it == users_.end()) return false;
+    users_.erase(it);
+    return true;
+  }
   std::size_t size() {
     std::lock_guard lock{mutex_};
     return users_.size();

@@ -465,7 +465,8 @@ TEST_F(TokenTest, IssueAndRevokeForOperators) {
   EXPECT_EQ(tokens_->revokeUser("user-1"), 0u);
 }
 
-// T99 at the service: AlexaSkillEvent.SkillDisabled hands over the token Alexa held.
+// T99 at the service: AlexaSkillEvent.SkillDisabled hands over the token Alexa held, which may
+// have expired; the skill revokes the grants of its user for its client.
 TEST_F(TokenTest, RevokingTheLinkOfATokenRevokesItsUsersGrantsForItsClientOnly) {
   auto issued = redeem(codeFor());
   const auto access_token = field(issued, "access_token");
@@ -477,13 +478,18 @@ TEST_F(TokenTest, RevokingTheLinkOfATokenRevokesItsUsersGrantsForItsClientOnly) 
   auto elsewhere = tokens_->issue(*user_id, "other");
   ASSERT_TRUE(relinked && elsewhere);
 
-  EXPECT_EQ(tokens_->revokeLinkOf(access_token), 2u);
+  const auto grant = tokens_->grantOf(access_token);
+  ASSERT_TRUE(grant);
+  EXPECT_EQ(grant->user_id, *user_id);
+  EXPECT_EQ(grant->client_id, "alexa-test");
+  EXPECT_EQ(tokens_->revokeUser(grant->user_id, grant->client_id), 2u);
   expectError(refreshWith(field(issued, "refresh_token")), 400, "invalid_grant");
   EXPECT_FALSE(tokens_->resolveAccessToken(relinked->access_token));
   EXPECT_EQ(tokens_->resolveAccessToken(elsewhere->access_token), user_id);
-  EXPECT_EQ(tokens_->revokeLinkOf(access_token), 0u);  // nothing left to revoke
-  EXPECT_EQ(tokens_->revokeLinkOf("at_unknown"), 0u);
-  EXPECT_EQ(tokens_->revokeLinkOf(""), 0u);
+  EXPECT_TRUE(tokens_->grantOf(access_token)->revoked_at);               // still known once revoked
+  EXPECT_EQ(tokens_->revokeUser(grant->user_id, grant->client_id), 0u);  // nothing left
+  EXPECT_FALSE(tokens_->grantOf("at_unknown"));
+  EXPECT_FALSE(tokens_->grantOf(""));
 }
 
 TEST_F(TokenTest, SweepDeletesExpiredAndLongRevokedRecords) {

@@ -61,6 +61,15 @@ TEST_F(DatabaseTest, CachedStatementsArePreparedOncePerSql) {
   EXPECT_THROW(database_.cached("SELEC nothing"), Error);  // a failed prepare is not cached
 }
 
+// A default std::string_view has no storage; it is still the empty text, never NULL.
+TEST_F(DatabaseTest, AnEmptyViewWithoutStorageBindsTheEmptyText) {
+  Statement select(database_, "SELECT ?1 = ''");
+  select.bind(1, std::string_view{});
+  ASSERT_TRUE(select.step());
+  EXPECT_FALSE(select.columnIsNull(0));
+  EXPECT_EQ(select.columnInt(0), 1);
+}
+
 TEST_F(DatabaseTest, ResetUnbindsParameters) {
   Statement insert(database_, "INSERT INTO t VALUES ('x', ?1)");
   insert.bind(1, std::int64_t{7});

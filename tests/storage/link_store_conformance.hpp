@@ -1,8 +1,8 @@
 #pragma once
 
-// The behaviour every backend of the five account-linking stores shares (pending requests,
-// clients, accounts, grants, throttle counters). A backend's test binary includes this header in
-// exactly one .cpp and instantiates the suite with a factory that returns fresh, empty stores:
+// The behaviour every backend of the account-linking stores shares (pending requests, clients,
+// accounts, grants, throttle counters, Alexa users). A backend's test binary includes this header
+// in exactly one .cpp and instantiates the suite with a factory that returns fresh, empty stores:
 //
 //   INSTANTIATE_TEST_SUITE_P(Memory, LinkStoreConformance,
 //                            ::testing::Values(parley::storage::testing::LinkStoreBackend{
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "parley/storage/account_store.hpp"
+#include "parley/storage/alexa_user_store.hpp"
 #include "parley/storage/client_store.hpp"
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
@@ -29,7 +30,7 @@
 
 namespace parley::storage::testing {
 
-// One backend's five stores, sharing whatever connection they need.
+// One backend's stores, sharing whatever connection they need.
 class LinkStoreSet {
  public:
   virtual ~LinkStoreSet() = default;
@@ -38,6 +39,7 @@ class LinkStoreSet {
   virtual AccountStore& accounts() = 0;
   virtual GrantStore& grants() = 0;
   virtual ThrottleStore& throttle() = 0;
+  virtual AlexaUserStore& alexaUsers() = 0;
 };
 
 struct LinkStoreBackend {
@@ -231,6 +233,22 @@ TEST_P(LinkStoreConformance, AccountEmailsAreUnique) {
   EXPECT_FALSE(store.findByEmail(""));
 }
 
+TEST_P(LinkStoreConformance, AnAccountIsRemovedOnlyForItsOwnUser) {
+  using namespace link_conformance;
+  auto& store = stores().accounts();
+  store.create({.user_id = "u1", .email = "a@b.co", .password_hash = "h", .created_at = kNow});
+  EXPECT_FALSE(store.remove("a@b.co", "u2"));
+  EXPECT_TRUE(store.findByEmail("a@b.co"));
+  EXPECT_FALSE(store.remove("nobody@b.co", "u1"));
+  EXPECT_FALSE(store.remove("", "u1"));
+  EXPECT_TRUE(store.remove("a@b.co", "u1"));
+  EXPECT_FALSE(store.findByEmail("a@b.co"));
+  EXPECT_FALSE(store.remove("a@b.co", "u1"));
+  // The e-mail is free again.
+  EXPECT_TRUE(
+      store.create({.user_id = "u3", .email = "a@b.co", .password_hash = "h", .created_at = kNow}));
+}
+
 TEST_P(LinkStoreConformance, ConcurrentSignUpsOfOneEmailHaveOneWinner) {
   using namespace link_conformance;
   auto& store = stores().accounts();
@@ -306,7 +324,7 @@ TEST_P(LinkStoreConformance, GrantsCodesAndTokens) {
   EXPECT_FALSE(store.revokeFamily("f1", kNow));
   EXPECT_FALSE(store.revokeFamily("unknown", kNow));
   EXPECT_FALSE(store.findFamily("unknown"));
-  EXPECT_EQ(store.revokeFamiliesOf("u1", "", kNow), 1u);
+  EXPECT_EQ(store.revokeFamiliesOf("u1", std::string_view{}, kNow), 1u);  // every client's
   EXPECT_EQ(store.revokeFamiliesOf("u1", "", kNow), 0u);
   EXPECT_EQ(store.revokeFamiliesOf("nobody", "", kNow), 0u);
   EXPECT_FALSE(store.findFamily("f3")->revoked_at);  // another user's
@@ -382,6 +400,37 @@ TEST_P(LinkStoreConformance, CreatesNeverOverwriteAnExistingKey) {
   grants.createRefreshToken(refreshToken("r1", "f1", ""));
   EXPECT_THROW(grants.createRefreshToken(refreshToken("r1", "f2", "")), StorageError);
   EXPECT_EQ(grants.findRefreshToken("r1")->family_id, "f1");
+}
+
+TEST_P(LinkStoreConformance, AlexaUsersMapToTheLastLinkedUserAndClient) {
+  auto& store = stores().alexaUsers();
+  const std::string alexa_id = "amzn1.ask.account." + std::string(180, 'A');
+  EXPECT_FALSE(store.find(alexa_id));
+  EXPECT_FALSE(store.find(""));
+  AlexaUser linked{.alexa_user_id = alexa_id, .user_id = "u1", .client_id = "alexa"};
+  store.put(linked);
+  EXPECT_EQ(store.find(alexa_id), linked);
+  EXPECT_FALSE(store.find("amzn1.ask.account." + std::string(180, 'a')));  // case-sensitive
+  linked.user_id = "u2";  // linked again, to another account
+  store.put(linked);
+  EXPECT_EQ(store.find(alexa_id), linked);
+  EXPECT_TRUE(store.remove(alexa_id));
+  EXPECT_FALSE(store.remove(alexa_id));
+  EXPECT_FALSE(store.remove(""));
+  EXPECT_FALSE(store.find(alexa_id));
+}
+
+TEST_P(LinkStoreConformance, RemovingAUsersLinksKeepsOtherUsersAlexaUsers) {
+  auto& store = stores().alexaUsers();
+  store.put({.alexa_user_id = "amzn1.ask.account.A", .user_id = "u1", .client_id = "alexa"});
+  store.put({.alexa_user_id = "amzn1.ask.account.B", .user_id = "u1", .client_id = "other"});
+  store.put({.alexa_user_id = "amzn1.ask.account.C", .user_id = "u2", .client_id = "alexa"});
+  EXPECT_EQ(store.removeLinksTo("u1"), 2u);
+  EXPECT_EQ(store.removeLinksTo("u1"), 0u);
+  EXPECT_EQ(store.removeLinksTo("nobody"), 0u);
+  EXPECT_FALSE(store.find("amzn1.ask.account.A"));
+  EXPECT_FALSE(store.find("amzn1.ask.account.B"));
+  EXPECT_EQ(store.find("amzn1.ask.account.C")->user_id, "u2");
 }
 
 TEST_P(LinkStoreConformance, ThrottleCountersUseFixedOrIdleWindows) {

@@ -106,6 +106,18 @@ TEST_P(UserStoreConformance, PutReplacesEveryField) {
   EXPECT_EQ(store().get("u3"), replacement);
 }
 
+TEST_P(UserStoreConformance, RemoveDeletesOnlyThatUser) {
+  ASSERT_TRUE(store().create(sampleUser("gone")));
+  ASSERT_TRUE(store().create(sampleUser("kept")));
+  EXPECT_TRUE(store().remove("gone"));
+  EXPECT_EQ(store().get("gone"), std::nullopt);
+  EXPECT_TRUE(store().get("kept"));
+  EXPECT_FALSE(store().remove("gone"));
+  EXPECT_FALSE(store().remove("Kept"));
+  EXPECT_FALSE(store().remove(""));
+  EXPECT_TRUE(store().create(sampleUser("gone")));  // the id can be used again
+}
+
 TEST_P(UserStoreConformance, CreatedAtKeepsMillisecondsAndDropsFinerParts) {
   auto user = sampleUser("t1");
   user.created_at = sampleTime() + std::chrono::microseconds{999};

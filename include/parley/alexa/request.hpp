@@ -241,6 +241,8 @@ class SkillEventRequest : public Request {
   const boost::json::object* body() const;  // nullptr when absent
   // body.accessToken of SkillAccountLinked.
   std::optional<std::string_view> accessToken() const;
+  // body.userInformationPersistenceStatus of SkillDisabled: "PERSISTED" or "NOT_PERSISTED".
+  std::optional<std::string_view> userInformationPersistenceStatus() const;
   // body.acceptedPermissions[].scope and body.acceptedPersonPermissions[].scope.
   std::vector<std::string_view> acceptedPermissions() const;
   std::vector<std::string_view> acceptedPersonPermissions() const;

@@ -78,9 +78,10 @@ class TokenService {
   // Revokes every grant of `user_id` (for `client_id` only when non-empty): SkillDisabled, account
   // deletion, `skill tokens revoke`. Returns the number of grants revoked.
   std::size_t revokeUser(std::string_view user_id, std::string_view client_id = {});
-  // revokeUser() for the user and client an access token was issued to, even when the token
-  // has expired or was revoked: AlexaSkillEvent.SkillDisabled (R72, R81). 0 for unknown tokens.
-  std::size_t revokeLinkOf(std::string_view access_token);
+  // The grant an access token was issued under, even when the token has expired or was revoked
+  // (AlexaSkillEvent.SkillAccountLinked and SkillDisabled, R72, R81: Alexa may still hold an
+  // expired token). nullopt for unknown tokens.
+  std::optional<storage::GrantFamily> grantOf(std::string_view access_token);
   // A fresh grant for a user (operator tooling); nullopt when the client is unknown.
   std::optional<IssuedTokens> issue(std::string_view user_id, std::string_view client_id);
   // Deletes expired codes and tokens and grants revoked more than a day ago.

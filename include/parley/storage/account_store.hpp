@@ -25,6 +25,8 @@ class AccountStore {
   // False (and nothing changes) when the e-mail is taken.
   virtual bool create(const Account& account) = 0;
   virtual void updatePasswordHash(std::string_view email, std::string_view password_hash) = 0;
+  // Deletes the account of `email` if it belongs to `user_id`; false otherwise.
+  virtual bool remove(std::string_view email, std::string_view user_id) = 0;
 };
 
 }  // namespace parley::storage

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "parley/storage/account_store.hpp"
+#include "parley/storage/alexa_user_store.hpp"
 #include "parley/storage/client_store.hpp"
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
@@ -114,6 +115,13 @@ class MemoryAccountStore final : public AccountStore {
     std::lock_guard lock{mutex_};
     if (auto it = accounts_.find(email); it != accounts_.end())
       it->second.password_hash = password_hash;
+  }
+  bool remove(std::string_view email, std::string_view user_id) override {
+    std::lock_guard lock{mutex_};
+    auto it = accounts_.find(email);
+    if (it == accounts_.end() || it->second.user_id != user_id) return false;
+    accounts_.erase(it);
+    return true;
   }
   std::size_t size() const {
     std::lock_guard lock{mutex_};
@@ -250,6 +258,36 @@ class MemoryGrantStore final : public GrantStore {
   std::map<std::string, AuthorizationCode, std::less<>> codes_;
   std::map<std::string, AccessToken, std::less<>> access_;
   std::map<std::string, RefreshToken, std::less<>> refresh_;
+};
+
+class MemoryAlexaUserStore final : public AlexaUserStore {
+ public:
+  std::optional<AlexaUser> find(std::string_view alexa_user_id) override {
+    std::lock_guard lock{mutex_};
+    auto it = alexa_users_.find(alexa_user_id);
+    if (it == alexa_users_.end()) return std::nullopt;
+    return it->second;
+  }
+  void put(const AlexaUser& alexa_user) override {
+    std::lock_guard lock{mutex_};
+    alexa_users_.insert_or_assign(alexa_user.alexa_user_id, alexa_user);
+  }
+  bool remove(std::string_view alexa_user_id) override {
+    std::lock_guard lock{mutex_};
+    auto it = alexa_users_.find(alexa_user_id);
+    if (it == alexa_users_.end()) return false;
+    alexa_users_.erase(it);
+    return true;
+  }
+  std::size_t removeLinksTo(std::string_view user_id) override {
+    std::lock_guard lock{mutex_};
+    return std::erase_if(alexa_users_,
+                         [user_id](const auto& entry) { return entry.second.user_id == user_id; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, AlexaUser, std::less<>> alexa_users_;
 };
 
 class MemoryThrottleStore final : public ThrottleStore {

@@ -43,6 +43,8 @@ class UserStore {
   virtual bool create(const User& user) = 0;
   // Stores `user`, replacing any user with the same id.
   virtual void put(const User& user) = 0;
+  // Deletes the user; false when there was none.
+  virtual bool remove(std::string_view id) = 0;
 };
 
 }  // namespace parley::storage

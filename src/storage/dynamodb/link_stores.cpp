@@ -573,6 +573,13 @@ void DynamoDbAccountStore::updatePasswordHash(std::string_view email,
   Table(client_, table_).update(email, update, "attribute_exists(" + e.name("id") + ")", e);
 }
 
+bool DynamoDbAccountStore::remove(std::string_view email, std::string_view user_id) {
+  if (!storableKey(email)) return false;
+  Expression e;
+  auto condition = e.name("userId") + " = " + e.value(aws::attrS(user_id));
+  return Table(client_, table_).remove(email, condition, e);
+}
+
 // --- grants ---
 
 DynamoDbGrantStore::DynamoDbGrantStore(aws::DynamoDbClient& client, const LinkStoreOptions& options)
@@ -737,6 +744,54 @@ std::size_t DynamoDbGrantStore::sweep(TimePoint now, TimePoint revoked_before) {
   }
   removed += refresh.removeExisting(doomed);
   return removed + families.removeExisting({dead.begin(), dead.end()});
+}
+
+// --- Alexa users ---
+
+DynamoDbAlexaUserStore::DynamoDbAlexaUserStore(aws::DynamoDbClient& client,
+                                               const LinkStoreOptions& options)
+    : client_(client), table_(tableName(options.table_prefix, kAlexaUsersEntity)) {}
+
+std::optional<AlexaUser> DynamoDbAlexaUserStore::find(std::string_view alexa_user_id) {
+  return findIn<AlexaUser>(Table(client_, table_), alexa_user_id, [](const Reader& r) {
+    return AlexaUser{.alexa_user_id = r.text("id"),
+                     .user_id = r.text("userId"),
+                     .client_id = r.text("clientId")};
+  });
+}
+
+void DynamoDbAlexaUserStore::put(const AlexaUser& alexa_user) {
+  checkKey(alexa_user.alexa_user_id, "an Alexa user id");
+  checkKey(alexa_user.user_id, "a user id");  // a by-user index key
+  Table(client_, table_)
+      .put({{"id", aws::attrS(alexa_user.alexa_user_id)},
+            {"userId", aws::attrS(alexa_user.user_id)},
+            {"clientId", aws::attrS(alexa_user.client_id)}});
+}
+
+bool DynamoDbAlexaUserStore::remove(std::string_view alexa_user_id) {
+  if (!storableKey(alexa_user_id)) return false;
+  Expression e;
+  return Table(client_, table_).remove(alexa_user_id, "attribute_exists(" + e.name("id") + ")", e);
+}
+
+std::size_t DynamoDbAlexaUserStore::removeLinksTo(std::string_view user_id) {
+  if (!storableKey(user_id)) return 0;
+  Expression e;
+  aws::QueryRequest request{
+      .index = std::string(kAlexaUsersByUserIndex),
+      .key_condition = e.name("userId") + " = " + e.value(aws::attrS(user_id))};
+  request.names = e.names();
+  request.values = e.values();
+  Table table(client_, table_);
+  std::size_t removed = 0;
+  for (const auto& item : table.query(std::move(request))) {
+    // Only while it is still linked to this user: it may have been linked again meanwhile.
+    Expression still;
+    auto condition = still.name("userId") + " = " + still.value(aws::attrS(user_id));
+    if (table.remove(Reader(item, table_).text("id"), condition, still)) ++removed;
+  }
+  return removed;
 }
 
 // --- throttle counters ---

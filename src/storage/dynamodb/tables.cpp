@@ -35,7 +35,10 @@ std::vector<TableSpec> tableSpecs(std::string_view table_prefix) {
           spec(kRefreshTokensEntity, {{.name = std::string(kRefreshByParentIndex),
                                        .hash_key = {.name = "parentHash"},
                                        .range_key = aws::KeyAttribute{"createdAt", "N"}}}),
-          spec(kThrottleEntity)};
+          spec(kThrottleEntity),
+          spec(kAlexaUsersEntity, {{.name = std::string(kAlexaUsersByUserIndex),
+                                    .hash_key = {.name = "userId"},
+                                    .range_key = std::nullopt}})};
 }
 
 void createTables(aws::DynamoDbClient& client, std::string_view table_prefix,

@@ -121,4 +121,16 @@ void DynamoDbUserStore::put(const User& user) {
   if (!put) throw toStorageError(put.error(), "put user");
 }
 
+bool DynamoDbUserStore::remove(std::string_view id) {
+  if (!storableId(id)) return false;
+  auto removed = client_.deleteItem({.table = table_,
+                                     .key = keyOf(id),
+                                     .condition = "attribute_exists(#id)",
+                                     .names = {{"#id", "id"}},
+                                     .values = {}});
+  if (removed) return true;
+  if (removed.error().error == Error::kConditionalCheckFailed) return false;
+  throw toStorageError(removed.error(), "delete user");
+}
+
 }  // namespace parley::storage::dynamodb

@@ -100,8 +100,10 @@ Statement::Statement(Database& database, std::string_view sql) : database_(datab
 Statement::~Statement() { sqlite3_finalize(statement_); }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  int code = sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                 SQLITE_UTF8);
+  // SQLite binds a null pointer as NULL; an empty view without storage is still the text ''.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  int code =
+      sqlite3_bind_text64(statement_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (code != SQLITE_OK) database_.fail(code, "bind");
   return *this;
 }

@@ -48,7 +48,13 @@ CREATE TABLE throttle_counters (
   key TEXT PRIMARY KEY, count INTEGER NOT NULL, window_start INTEGER NOT NULL,
   last INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
-constexpr std::array<std::string_view, 1> kSchema{kSchemaV1};
+// Alexa users (R81); by user id for account deletion.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE alexa_users (
+  alexa_user_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, client_id TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX alexa_users_user ON alexa_users (user_id);
+)sql";
+constexpr std::array<std::string_view, 2> kSchema{kSchemaV1, kSchemaV2};
 
 std::int64_t millis(system_clock::time_point time) {
   return std::chrono::floor<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -302,6 +308,13 @@ void SqliteAccountStore::updatePasswordHash(std::string_view email,
   });
 }
 
+bool SqliteAccountStore::remove(std::string_view email, std::string_view user_id) {
+  return db_.run([&](Database& db) {
+    return execute(db, "DELETE FROM accounts WHERE email = ?1 AND user_id = ?2",
+                   [&](Statement& s) { s.bind(1, email).bind(2, user_id); }) == 1;
+  });
+}
+
 // --- grants ---
 
 void SqliteGrantStore::createFamily(const GrantFamily& f) {
@@ -504,6 +517,44 @@ std::size_t SqliteGrantStore::sweep(TimePoint now, TimePoint revoked_before) {
     removed += execute(db, "DELETE FROM grant_families WHERE revoked_at < ?1", before);
     transaction.commit();
     return removed;
+  });
+}
+
+// --- Alexa users ---
+
+std::optional<AlexaUser> SqliteAlexaUserStore::find(std::string_view alexa_user_id) {
+  return db_.run([&](Database& db) -> std::optional<AlexaUser> {
+    auto& s = db.cached("SELECT user_id, client_id FROM alexa_users WHERE alexa_user_id = ?1");
+    ScopedReset reset{s};
+    s.bind(1, alexa_user_id);
+    if (!s.step()) return std::nullopt;
+    return AlexaUser{.alexa_user_id = std::string{alexa_user_id},
+                     .user_id = text(s, 0),
+                     .client_id = text(s, 1)};
+  });
+}
+
+void SqliteAlexaUserStore::put(const AlexaUser& a) {
+  db_.run([&](Database& db) {
+    execute(
+        db,
+        "INSERT INTO alexa_users VALUES (?1, ?2, ?3) ON CONFLICT (alexa_user_id) DO UPDATE SET "
+        "user_id = excluded.user_id, client_id = excluded.client_id",
+        [&](Statement& s) { s.bind(1, a.alexa_user_id).bind(2, a.user_id).bind(3, a.client_id); });
+  });
+}
+
+bool SqliteAlexaUserStore::remove(std::string_view alexa_user_id) {
+  return db_.run([&](Database& db) {
+    return execute(db, "DELETE FROM alexa_users WHERE alexa_user_id = ?1",
+                   [&](Statement& s) { s.bind(1, alexa_user_id); }) == 1;
+  });
+}
+
+std::size_t SqliteAlexaUserStore::removeLinksTo(std::string_view user_id) {
+  return db_.run([&](Database& db) {
+    return static_cast<std::size_t>(execute(db, "DELETE FROM alexa_users WHERE user_id = ?1",
+                                            [&](Statement& s) { s.bind(1, user_id); }));
   });
 }
 

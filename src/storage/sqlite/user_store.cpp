@@ -33,6 +33,7 @@ constexpr std::string_view kUpsert =
     "INSERT INTO users (id, email, created_at, attributes)"
     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO UPDATE SET"
     " email = excluded.email, created_at = excluded.created_at, attributes = excluded.attributes";
+constexpr std::string_view kDelete = "DELETE FROM users WHERE id = ?1";
 
 std::int64_t toMillis(std::chrono::system_clock::time_point time) {
   return std::chrono::floor<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -98,6 +99,16 @@ bool SqliteUserStore::create(const User& user) {
 
 void SqliteUserStore::put(const User& user) {
   pool_.run([&](Database& database) { return write(database, kUpsert, user); });
+}
+
+bool SqliteUserStore::remove(std::string_view id) {
+  return pool_.run([&](Database& database) {
+    auto& statement = database.cached(kDelete);
+    ScopedReset reset(statement);
+    statement.bind(1, id);
+    statement.step();
+    return database.changes() == 1;
+  });
 }
 
 }  // namespace parley::storage::sqlite

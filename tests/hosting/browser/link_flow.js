@@ -2,7 +2,8 @@
 // of a real `skill serve` as a user would (sign-in page with what is linked → sign up → redirect
 // to Alexa), for the code grant with PKCE and for the implicit grant. The Alexa redirect URL is
 // answered inside the browser (nothing leaves the machine); the test then plays Alexa: code
-// exchange with HTTP Basic, refresh, POST /skill with the token, AlexaSkillEvent.SkillDisabled.
+// exchange with HTTP Basic, refresh, POST /skill with the token, AlexaSkillEvent.SkillAccountLinked
+// and a SkillDisabled without a token.
 // Screenshots of every page go to $PARLEY_SCREENSHOTS when set.
 //
 // Usage: node link_flow.js <source dir> <skill binary>
@@ -163,8 +164,18 @@ function alexaClient(origin) {
   return {
     token,
     launch: async (accessToken) => skillRequest(withToken(fixture('launch-linked.json'), accessToken)),
-    disableSkill: async (accessToken) =>
-      skillRequest(withToken(fixture('skill-event-skill-disabled.json'), accessToken)),
+    accountLinked: async (accessToken) => {
+      const envelope = withToken(fixture('skill-event-account-linked.json'), accessToken);
+      envelope.request.body.accessToken = accessToken;
+      return skillRequest(envelope);
+    },
+    // Whether SkillDisabled still carries the token is unknown (spec U-11): without one, the link
+    // recorded at SkillAccountLinked names the grants.
+    disableSkill: async () => {
+      const envelope = fixture('skill-event-skill-disabled.json');
+      delete envelope.context.System.user.accessToken;
+      return skillRequest(envelope);
+    },
   };
 }
 
@@ -338,8 +349,9 @@ async function main() {
     const implicit = await implicitGrant(browser, server.origin, alexa);
     await cancelAndErrors(browser, server.origin);
 
-    step('SkillDisabled: the grant behind the token is revoked');
-    assert.deepEqual((await alexa.disableSkill(linked.access_token)).response, {});
+    step('SkillAccountLinked, then SkillDisabled without a token: the recorded link is revoked');
+    assert.deepEqual((await alexa.accountLinked(linked.access_token)).response, {});
+    assert.deepEqual((await alexa.disableSkill()).response, {});
     const refused = await alexa.token({ grant_type: 'refresh_token', refresh_token: linked.refresh_token });
     assert.equal(refused.status, 400);
     assert.equal(refused.body.error, 'invalid_grant');

@@ -78,7 +78,7 @@ assert.equal(integration.Properties.PayloadFormatVersion, '2.0');
 const tables = Object.fromEntries(ofType('AWS::DynamoDB::Table'));
 const byName = Object.fromEntries(Object.values(tables).map((t) => [t.Properties.TableName, t.Properties]));
 assert.deepEqual(Object.keys(byName).sort(), [
-  'parley-skill-prod-access-tokens', 'parley-skill-prod-accounts',
+  'parley-skill-prod-access-tokens', 'parley-skill-prod-accounts', 'parley-skill-prod-alexa-users',
   'parley-skill-prod-authorization-codes', 'parley-skill-prod-authorization-requests',
   'parley-skill-prod-clients', 'parley-skill-prod-grants', 'parley-skill-prod-refresh-tokens',
   'parley-skill-prod-throttle', 'parley-skill-prod-users']);
@@ -87,10 +87,12 @@ for (const table of Object.values(tables)) {
   assert.deepEqual(table.Properties.KeySchema, [{ AttributeName: 'id', KeyType: 'HASH' }]);
   assert.deepEqual(table.Properties.TimeToLiveSpecification, { AttributeName: 'ttl', Enabled: true });
 }
-// The two global secondary indexes the stores query, every key attribute defined.
+// The global secondary indexes the stores query, every key attribute defined.
 const indexes = (name) => byName[`parley-skill-prod-${name}`].GlobalSecondaryIndexes;
-assert.deepEqual(indexes('grants'), [{ IndexName: 'by-user',
-  KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }]);
+const byUser = [{ IndexName: 'by-user',
+  KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }];
+assert.deepEqual(indexes('grants'), byUser);
+assert.deepEqual(indexes('alexa-users'), byUser);
 assert.deepEqual(indexes('refresh-tokens'), [{ IndexName: 'by-parent',
   KeySchema: [{ AttributeName: 'parentHash', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
   Projection: { ProjectionType: 'ALL' } }]);

@@ -14,6 +14,7 @@
 
 #include "aws/support/node_tools.hpp"
 #include "parley/net/http_client.hpp"
+#include "parley/storage/dynamodb/link_stores.hpp"
 #include "storage/dynamodb/support.hpp"
 #include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -54,14 +55,13 @@ class DbCommand : public ::testing::Test {
                                         log_level + R"("}})");
   }
 
-  // The linked LaunchRequest fixture carrying `token`, written to a file for `skill invoke`.
-  std::string launchRequest(const std::string& token) {
-    auto text = parley::testing::readFile(parley::testing::sourceDir() /
-                                          "tests/fixtures/alexa/launch-linked.json");
+  // An Alexa request fixture with `token` for its "tok-linked", written for `skill invoke`.
+  std::string requestWith(const std::string& fixture, const std::string& token) {
+    auto text = parley::testing::readFixture("alexa/" + fixture);
     for (auto at = text.find("tok-linked"); at != std::string::npos; at = text.find("tok-linked")) {
       text.replace(at, 10, token);
     }
-    return dir_.write("launch.json", text).string();
+    return dir_.write(fixture, text).string();
   }
 
   // Runs `skill args…` in the temp dir with only PATH, fake credentials and `environment`.
@@ -118,7 +118,7 @@ TEST_F(DbCommand, LinkedLaunchRequestThroughTheDynamoDbLinkStores) {
   auto issued = skill({"tokens", "issue", "--user", "ada", "--client", "alexa"});
   ASSERT_EQ(issued.code, 0) << issued.err;
   const auto token = std::string(boost::json::parse(issued.out).at("access_token").as_string());
-  auto linked = skill({"invoke", launchRequest(token)});
+  auto linked = skill({"invoke", requestWith("launch-linked.json", token)});
   ASSERT_EQ(linked.code, 0) << linked.err;
   EXPECT_EQ(boost::json::parse(linked.out).at("response").at("outputSpeech").at("ssml"),
             "<speak>Welcome ada@example.com! You are authenticated.</speak>");
@@ -126,6 +126,41 @@ TEST_F(DbCommand, LinkedLaunchRequestThroughTheDynamoDbLinkStores) {
   auto revoked = skill({"tokens", "revoke", "--user", "ada"});
   ASSERT_EQ(revoked.code, 0) << revoked.err;
   EXPECT_EQ(revoked.out, "revoked 1 grant(s)\n");
+}
+
+// R72 and R81 on DynamoDB: SkillAccountLinked records the Alexa user, and `skill users remove`
+// deletes the user, their sign-in account and Alexa user, and revokes their tokens.
+TEST_F(DbCommand, RemovingAUserThroughTheDynamoDbStores) {
+  testing::TestClient client(parley::testing::sharedDynalite().endpoint());
+  createTables(client.client, prefix_, {.wait = std::chrono::seconds(5)});
+  const LinkStoreOptions tables{.table_prefix = prefix_};
+  DynamoDbAlexaUserStore alexa_users{client.client, tables};
+  DynamoDbAccountStore accounts{client.client, tables};
+  const std::string alexa_user =
+      "amzn1.ask.account.AHV4QXR2KJ7YLMNB3WZP6TCEFGDS5UOI2XA7RJQK9LM4NB8VCW3ZYT";
+  ASSERT_EQ(skill({"users", "add", "--email", "ada@example.com", "--id", "ada"}).code, 0);
+  ASSERT_TRUE(accounts.create({.user_id = "ada",
+                               .email = "ada@example.com",
+                               .password_hash = "$argon2id$v=19$m=65536,t=3,p=1$x$y",
+                               .created_at = {}}));
+  auto issued = skill({"tokens", "issue", "--user", "ada", "--client", "config-client"});
+  ASSERT_EQ(issued.code, 0) << issued.err;
+  const auto token = std::string(boost::json::parse(issued.out).at("access_token").as_string());
+  auto linked = skill({"invoke", requestWith("skill-event-account-linked.json", token)});
+  ASSERT_EQ(linked.code, 0) << linked.err;
+  EXPECT_EQ(alexa_users.find(alexa_user)->user_id, "ada");
+
+  auto removed = skill({"users", "remove", "ada"});
+  ASSERT_EQ(removed.code, 0) << removed.err;
+  EXPECT_EQ(removed.out,
+            "removed user ada (ada@example.com)\ndeleted the sign-in account\nrevoked 1 "
+            "grant(s)\ndeleted 1 Alexa user link(s)\n");
+  EXPECT_FALSE(alexa_users.find(alexa_user));
+  EXPECT_FALSE(accounts.findByEmail("ada@example.com"));
+  auto launch = skill({"invoke", requestWith("launch-linked.json", token)});
+  ASSERT_EQ(launch.code, 0) << launch.err;
+  EXPECT_EQ(boost::json::parse(launch.out).at("response").at("card").at("type"), "LinkAccount");
+  EXPECT_EQ(skill({"users", "remove", "ada"}).code, 1);
 }
 
 // `skill serve` with DynamoDB unreachable: it starts, and the OAuth endpoints answer 503 with

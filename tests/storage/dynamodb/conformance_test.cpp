@@ -20,6 +20,7 @@ class StoreWithClient final : public UserStore {
   std::optional<User> get(std::string_view id) override { return store_->get(id); }
   bool create(const User& user) override { return store_->create(user); }
   void put(const User& user) override { store_->put(user); }
+  bool remove(std::string_view id) override { return store_->remove(id); }
 
  private:
   testing::TestClient client_;

@@ -20,7 +20,7 @@ using parley::testing::sharedDynalite;
 using storage::testing::link_conformance::kNow;
 namespace http = boost::beast::http;
 
-// The five stores on their own fresh tables, through a client of their own.
+// The stores on their own fresh tables, through a client of their own.
 class DynamoDbStores final : public storage::testing::LinkStoreSet {
  public:
   explicit DynamoDbStores(const std::string& endpoint = sharedDynalite().endpoint(),
@@ -33,6 +33,7 @@ class DynamoDbStores final : public storage::testing::LinkStoreSet {
   AccountStore& accounts() override { return accounts_; }
   GrantStore& grants() override { return grants_; }
   ThrottleStore& throttle() override { return throttle_; }
+  AlexaUserStore& alexaUsers() override { return alexa_users_; }
   aws::DynamoDbClient& client() { return client_.client; }
   const std::string& prefix() const { return prefix_; }
 
@@ -45,6 +46,7 @@ class DynamoDbStores final : public storage::testing::LinkStoreSet {
   DynamoDbAccountStore accounts_{client_.client, options_};
   DynamoDbGrantStore grants_{client_.client, options_};
   DynamoDbThrottleStore throttle_{client_.client, options_};
+  DynamoDbAlexaUserStore alexa_users_{client_.client, options_};
 };
 
 // An item as DynamoDB holds it, read with the plain client.
@@ -93,6 +95,10 @@ TEST(DynamoDbLinkStores, CreateTablesAddsTheIndexesTheStoresQuery) {
   auto by_user = indexOf(kGrantsEntity);
   EXPECT_EQ(by_user.at("IndexName"), boost::json::value(kGrantsByUserIndex));
   EXPECT_EQ(by_user.at("KeySchema"),
+            boost::json::parse(R"([{"AttributeName":"userId","KeyType":"HASH"}])"));
+  auto alexa_by_user = indexOf(kAlexaUsersEntity);
+  EXPECT_EQ(alexa_by_user.at("IndexName"), boost::json::value(kAlexaUsersByUserIndex));
+  EXPECT_EQ(alexa_by_user.at("KeySchema"),
             boost::json::parse(R"([{"AttributeName":"userId","KeyType":"HASH"}])"));
   auto by_parent = indexOf(kRefreshTokensEntity);
   EXPECT_EQ(by_parent.at("IndexName"), boost::json::value(kRefreshByParentIndex));

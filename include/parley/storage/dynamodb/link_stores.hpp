@@ -4,6 +4,7 @@
 
 #include "parley/aws/dynamodb.hpp"
 #include "parley/storage/account_store.hpp"
+#include "parley/storage/alexa_user_store.hpp"
 #include "parley/storage/client_store.hpp"
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
@@ -12,19 +13,20 @@
 // The account-linking stores on DynamoDB, one table per entity (tables.hpp), every item keyed by
 // the string `id`: the SHA-256 hash for requests, codes and tokens (so a lookup by hash is one
 // strongly consistent GetItem), the client id, the normalized e-mail, the family id or the
-// throttle key. Times are epoch milliseconds (N); expiring items also carry `ttl` (epoch
-// seconds) for DynamoDB's TTL, which deletes late, so expiry is always checked against the clock
-// as in the SQLite stores.
+// throttle key, the Alexa user id. Times are epoch milliseconds (N); expiring items also carry
+// `ttl` (epoch seconds) for DynamoDB's TTL, which deletes late, so expiry is always checked
+// against the clock as in the SQLite stores.
 //
 // Atomicity without transactions (dynalite has none): creates are conditional puts
 // (attribute_not_exists(id)), so an id is never overwritten; consume and consumeCode are
 // conditional updates that also write a random `consumedBy`, so a caller whose write landed but
 // whose answer was lost (and retried into ConditionalCheckFailed) still learns it won; throttle
 // hits are conditional ADD updates, restarted by a conditional put when the window is over.
-// Queries on the two GSIs (grants by userId, refresh tokens by parentHash) are eventually
-// consistent on AWS: revokeFamiliesOf may miss a family created a moment before, and
-// refreshChildren a child created a moment before. ClientStore::list() and the sweeps Scan their
-// tables; they are operator tasks (`skill clients list`), on AWS TTL does the sweeping.
+// Queries on the GSIs (grants and Alexa users by userId, refresh tokens by parentHash) are
+// eventually consistent on AWS: revokeFamiliesOf may miss a family created a moment before,
+// refreshChildren a child created a moment before, and removeLinksTo an Alexa user linked a
+// moment before. ClientStore::list() and the sweeps Scan their tables; they are operator tasks
+// (`skill clients list`), on AWS TTL does the sweeping.
 //
 // Failures after the client's retries throw StorageError. Thread-safe as the client is; the
 // client must outlive the stores.
@@ -67,6 +69,7 @@ class DynamoDbAccountStore final : public AccountStore {
   std::optional<Account> findByEmail(std::string_view email) override;
   bool create(const Account& account) override;
   void updatePasswordHash(std::string_view email, std::string_view password_hash) override;
+  bool remove(std::string_view email, std::string_view user_id) override;
 
  private:
   aws::DynamoDbClient& client_;
@@ -100,6 +103,19 @@ class DynamoDbGrantStore final : public GrantStore {
   std::string codes_;
   std::string access_tokens_;
   std::string refresh_tokens_;
+};
+
+class DynamoDbAlexaUserStore final : public AlexaUserStore {
+ public:
+  DynamoDbAlexaUserStore(aws::DynamoDbClient& client, const LinkStoreOptions& options);
+  std::optional<AlexaUser> find(std::string_view alexa_user_id) override;
+  void put(const AlexaUser& alexa_user) override;
+  bool remove(std::string_view alexa_user_id) override;
+  std::size_t removeLinksTo(std::string_view user_id) override;
+
+ private:
+  aws::DynamoDbClient& client_;
+  std::string table_;
 };
 
 class DynamoDbThrottleStore final : public ThrottleStore {

@@ -34,8 +34,11 @@ inline constexpr std::string_view kCodesEntity = "authorization-codes";     // c
 inline constexpr std::string_view kAccessTokensEntity = "access-tokens";    // token hash
 inline constexpr std::string_view kRefreshTokensEntity = "refresh-tokens";  // token hash
 inline constexpr std::string_view kThrottleEntity = "throttle";             // counter key
+inline constexpr std::string_view kAlexaUsersEntity = "alexa-users";        // Alexa user id
 // grants: userId -> families, for revoking a user's links.
 inline constexpr std::string_view kGrantsByUserIndex = "by-user";
+// alexa-users: userId -> the Alexa users linked to a user, for deleting the user.
+inline constexpr std::string_view kAlexaUsersByUserIndex = "by-user";
 // refresh-tokens: parentHash + createdAt -> a rotated token's children, oldest first.
 inline constexpr std::string_view kRefreshByParentIndex = "by-parent";
 

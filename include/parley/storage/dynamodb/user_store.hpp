@@ -24,6 +24,8 @@ class DynamoDbUserStore final : public UserStore {
   std::optional<User> get(std::string_view id) override;
   bool create(const User& user) override;
   void put(const User& user) override;
+  // A delete whose answer was lost is retried into "no such user": false, though it was deleted.
+  bool remove(std::string_view id) override;
 
   const std::string& table() const { return table_; }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "parley/storage/account_store.hpp"
+#include "parley/storage/alexa_user_store.hpp"
 #include "parley/storage/client_store.hpp"
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
@@ -15,10 +16,10 @@ namespace parley::storage::sqlite {
 // A file path (usually the same file as the users table), or ":memory:" for tests.
 using LinkStoreOptions = PoolOptions;
 
-// The linking tables (pending requests, clients, accounts, grants, throttle counters) in one
-// SQLite file, WAL mode, created or migrated on construction (schema component "linking").
-// Thread-safe through a ConnectionPool; the atomic operations (consume, consumeCode, hit) are
-// single conditional statements or immediate transactions, so they stay atomic across
+// The linking tables (pending requests, clients, accounts, grants, throttle counters, Alexa
+// users) in one SQLite file, WAL mode, created or migrated on construction (schema component
+// "linking"). Thread-safe through a ConnectionPool; the atomic operations (consume, consumeCode,
+// hit) are single conditional statements or immediate transactions, so they stay atomic across
 // connections and processes sharing the file. Every store below borrows this database, which
 // must outlive them.
 class LinkDatabase {
@@ -69,6 +70,7 @@ class SqliteAccountStore final : public AccountStore {
   std::optional<Account> findByEmail(std::string_view email) override;
   bool create(const Account& account) override;
   void updatePasswordHash(std::string_view email, std::string_view password_hash) override;
+  bool remove(std::string_view email, std::string_view user_id) override;
 
  private:
   LinkDatabase& db_;
@@ -94,6 +96,18 @@ class SqliteGrantStore final : public GrantStore {
   void updateRefreshToken(const RefreshToken& token) override;
   std::vector<RefreshToken> refreshChildren(std::string_view parent_hash) override;
   std::size_t sweep(TimePoint now, TimePoint revoked_before) override;
+
+ private:
+  LinkDatabase& db_;
+};
+
+class SqliteAlexaUserStore final : public AlexaUserStore {
+ public:
+  explicit SqliteAlexaUserStore(LinkDatabase& db) : db_(db) {}
+  std::optional<AlexaUser> find(std::string_view alexa_user_id) override;
+  void put(const AlexaUser& alexa_user) override;
+  bool remove(std::string_view alexa_user_id) override;
+  std::size_t removeLinksTo(std::string_view user_id) override;
 
  private:
   LinkDatabase& db_;

@@ -21,6 +21,7 @@ class SqliteUserStore final : public UserStore {
   std::optional<User> get(std::string_view id) override;
   bool create(const User& user) override;
   void put(const User& user) override;
+  bool remove(std::string_view id) override;
 
   // The users table's entry in schema_versions.
   static constexpr std::string_view kSchemaComponent = "users";
