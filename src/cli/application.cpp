@@ -61,11 +61,9 @@ Application::Application(const config::Config& config, HostOptions host)
                                                                     .tokens = *tokens_,
                                                                     .pages = *pages_,
                                                                     .verifier = verifier_.get()});
-  const bool https =
-      host.https || !config.server.tls.cert.empty() || config.skill.verify_signatures;
-  hosting::addRoutes(
-      router_, *services_,
-      {.static_root = std::filesystem::path(config.server.www) / "static", .https = https});
+  hosting::addRoutes(router_, *services_,
+                     {.static_root = std::filesystem::path(config.server.www) / "static",
+                      .require_https = config.server.require_https});
 }
 
 void logToStderr(const std::string& level) {

@@ -22,9 +22,6 @@ namespace parley::cli {
 
 // What the host knows beyond the config.
 struct HostOptions {
-  // Browsers reach the pages over HTTPS even without server.tls (Lambda: API Gateway and
-  // function URLs serve only HTTPS), so form posts carry an https:// Origin.
-  bool https{false};
   // Bounds each DynamoDB call and its retries (Lambda: the invocation deadline minus a margin).
   aws::DeadlineSource storage_deadline{};
   // Off for a fast cold start (see hosting::Pages::Options).

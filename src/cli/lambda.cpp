@@ -73,8 +73,7 @@ int runLambda() {
   std::unique_ptr<Application> application;
   try {
     application = std::make_unique<Application>(
-        *config, HostOptions{.https = true,
-                             .storage_deadline = deadline.until(kAnswerMargin),
+        *config, HostOptions{.storage_deadline = deadline.until(kAnswerMargin),
                              .check_templates_at_startup = false});
   } catch (const std::exception& error) {
     return failInit(api, error.what());

@@ -22,7 +22,7 @@ linking::Options linkingOptions(const config::LinkingOptions& options) {
                                                  .secret = client.secret,
                                                  .name = client.name,
                                                  .redirect_uris = client.redirect_uris,
-                                                 .response_types = {"code", "token"}});
+                                                 .response_types = client.response_types});
   }
   return out;
 }

@@ -16,9 +16,7 @@
 // `clients` and `tokens` subcommands (and the server).
 namespace parley::cli {
 
-// `linking.mode` and `linking.clients`. Config clients allow both the code grant and, as the
-// original kit used it, the implicit grant (the config file has no responseTypes key).
-// Throws std::invalid_argument for an unknown mode.
+// `linking.mode` and `linking.clients`. Throws std::invalid_argument for an unknown mode.
 linking::Options linkingOptions(const config::LinkingOptions& options);
 
 // The linking stores of the configured backend.

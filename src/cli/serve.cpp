@@ -1,5 +1,6 @@
 // skill serve: the skill at POST /skill and the account-linking pages on one HTTP(S) server.
 #include <iostream>
+#include <optional>
 
 #include "app_config.hpp"
 #include "application.hpp"
@@ -16,8 +17,37 @@ struct ServeFlags {
   std::optional<std::string> host{};
 };
 
+// server.trustedProxies and server.proxyHeaders; on a bad value prints the one-line reason and
+// returns nothing.
+std::optional<http::Forwarding> forwarding(const config::Config& config) {
+  const auto problem = [&config](const std::string& what) {
+    std::cerr << config.file.string() << ": server." << what << "\n";
+    return std::nullopt;
+  };
+  http::Forwarding out{.headers = config.server.proxy_headers == config::ProxyHeaders::kForwarded
+                                      ? http::ProxyHeaders::kForwarded
+                                      : http::ProxyHeaders::kXForwarded};
+  for (const auto& entry : config.server.trusted_proxies) {
+    auto range = http::AddressRange::parse(entry);
+    if (!range) {
+      return problem("trustedProxies: \"" + entry + "\" is not an IP address or CIDR range");
+    }
+    out.trusted_proxies.push_back(*range);
+  }
+  // Without TLS here or a proxy that can say "https", every request would be redirected.
+  if (config.server.require_https && config.server.tls.cert.empty() &&
+      out.trusted_proxies.empty()) {
+    return problem(
+        "requireHttps: needs server.tls or the TLS-terminating proxy in server.trustedProxies "
+        "(PARLEY_SERVER_REQUIRE_HTTPS=false serves plain HTTP)");
+  }
+  return out;
+}
+
 int serve(config::Config config) {
   logToStderr(config.log.level);
+  auto proxies = forwarding(config);
+  if (!proxies) return 2;
   try {
     Application application{config};
     http::Server server{
@@ -31,6 +61,7 @@ int serve(config::Config config) {
          .idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds),
          .tls_cert_file = config.server.tls.cert,
          .tls_key_file = config.server.tls.key,
+         .forwarding = std::move(*proxies),
          .stop_on_signals = true}};
     core::logger("serve")->info("listening on {}://{}:{} ({} environment)",
                                 config.server.tls.cert.empty() ? "http" : "https",

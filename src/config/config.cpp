@@ -192,9 +192,25 @@ class Section {
     for (std::size_t i = 0; i < N; ++i) {
       if (allowed[i] == text) return i;
     }
-    std::string list;
-    for (auto name : allowed) list += std::string{list.empty() ? "" : ", "} + std::string{name};
-    problem(Error::kInvalidValue, key, "expected one of " + list);
+    problem(Error::kInvalidValue, key, "expected one of " + listOf(allowed));
+  }
+
+  // A non-empty list of strings, each one of `allowed`.
+  template <std::size_t N>
+  void choices(std::string_view key, std::vector<std::string>& out,
+               const std::array<std::string_view, N>& allowed) {
+    bool present = override(key).has_value() || find(key) != nullptr;
+    field(key, out);
+    if (!present) return;
+    if (out.empty())
+      problem(Error::kInvalidValue, key, "expected one or more of " + listOf(allowed));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (std::find(allowed.begin(), allowed.end(), out[i]) == allowed.end()) {
+        auto item = join(key) + "[" + std::to_string(i) + "]";
+        fail(Error::kInvalidValue, file_ + ": " + item + ": expected one of " + listOf(allowed) +
+                                       ", got \"" + out[i] + "\"");
+      }
+    }
   }
 
   // A nested object; absent means every key takes its default.
@@ -286,6 +302,13 @@ class Section {
     return number;
   }
 
+  template <std::size_t N>
+  static std::string listOf(const std::array<std::string_view, N>& names) {
+    std::string list;
+    for (auto name : names) list += std::string{list.empty() ? "" : ", "} + std::string{name};
+    return list;
+  }
+
   static std::string range(std::string_view what, std::uint64_t min, std::uint64_t max) {
     return std::string{what} + " from " + std::to_string(min) + " to " + std::to_string(max);
   }
@@ -313,6 +336,8 @@ class Section {
 };
 
 constexpr std::array<std::string_view, 2> kStorageTypes = {"sqlite", "dynamodb"};
+constexpr std::array<std::string_view, 2> kProxyHeaders = {"x-forwarded", "forwarded"};
+constexpr std::array<std::string_view, 2> kResponseTypes = {"code", "token"};
 constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug",    "info", "warn",
                                                         "error", "critical", "off"};
 
@@ -330,6 +355,10 @@ void readServer(Section section, ServerOptions& server) {
   tls.field("cert", server.tls.cert);
   tls.field("key", server.tls.key);
   tls.finish();
+  section.field("trustedProxies", server.trusted_proxies);
+  server.proxy_headers = static_cast<ProxyHeaders>(section.choice(
+      "proxyHeaders", kProxyHeaders, static_cast<std::size_t>(server.proxy_headers)));
+  section.field("requireHttps", server.require_https);
   section.finish();
 }
 
@@ -361,6 +390,7 @@ void readLinking(Section section, LinkingOptions& linking, const Environment& en
     item.field("secret", client.secret);
     item.field("name", client.name);
     item.field("redirectUris", client.redirect_uris);
+    item.choices("responseTypes", client.response_types, kResponseTypes);
     return client;
   });
   // Secrets stay out of committed files: staging and production take them from the environment.

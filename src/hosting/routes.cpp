@@ -1,6 +1,9 @@
 #include "parley/hosting/routes.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <cctype>
+#include <optional>
 #include <variant>
 
 #include "parley/core/log.hpp"
@@ -41,10 +44,29 @@ linking::Params params(std::string_view encoded) {
   return linking::parseUrlEncoded(encoded).value_or(linking::Params{});
 }
 
+constexpr const char* kHttpsRequired = "HTTPS is required.";
+
+// The host of a Host header ("example.com:8080" → "example.com", "[::1]:80" → "[::1]"), or
+// nullopt when it is not a plain host name or address: it goes into a Location header.
+std::optional<std::string> hostWithoutPort(std::string_view host) {
+  auto end = host.starts_with('[') ? host.find(']') : host.find(':');
+  if (host.starts_with('[')) {
+    if (end == std::string_view::npos) return std::nullopt;
+    ++end;
+  }
+  host = host.substr(0, end);
+  const bool plain = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("-.[]:").find(c) != std::string_view::npos;
+  });
+  if (!plain) return std::nullopt;
+  return std::string(host);
+}
+
 class Handlers {
  public:
-  Handlers(const Services& services, const RouteOptions& options)
-      : services_(services), options_(options), log_(core::logger("hosting")) {}
+  explicit Handlers(const Services& services)
+      : services_(services), log_(core::logger("hosting")) {}
 
   Response skill(const Request& request) const {
     if (!startsWithInsensitive(header(request, "Content-Type"), "application/json")) {
@@ -120,6 +142,25 @@ class Handlers {
     }
   }
 
+  std::optional<Response> refuseUnlessHttps(const Request& request) const {
+    const auto path = request.path();
+    if (request.https() || path == "/healthz") return std::nullopt;
+    if (path == "/skill") {
+      return jsonError(403, kHttpsRequired).setHeader("Cache-Control", "no-store");
+    }
+    if (path.starts_with("/oauth/")) {
+      const boost::json::object error{{"error", "invalid_request"},
+                                      {"error_description", kHttpsRequired}};
+      return Response::json(boost::json::serialize(error), 403)
+          .setHeader("Cache-Control", "no-store");
+    }
+    const auto host = hostWithoutPort(header(request, "Host"));
+    if ((request.method() == http::Verb::get || request.method() == http::Verb::head) && host) {
+      return Response::redirect("https://" + *host + std::string(request.target()), 301);
+    }
+    return render(linking::ErrorPage{.status = 403, .message = kHttpsRequired});
+  }
+
   Response userinfo(const Request& request) const {
     try {
       return toResponse(services_.tokens.userinfo(optionalHeader(request, "Authorization")));
@@ -131,8 +172,8 @@ class Handlers {
 
  private:
   // The origin the browser used, for the linking module's Origin check (R48).
-  std::string origin(const Request& request) const {
-    return std::string(options_.https ? "https://" : "http://") + header(request, "Host");
+  static std::string origin(const Request& request) {
+    return std::string(request.https() ? "https://" : "http://") + header(request, "Host");
   }
 
   template <class Work>
@@ -195,14 +236,13 @@ class Handlers {
   }
 
   const Services& services_;
-  RouteOptions options_;
   std::shared_ptr<spdlog::logger> log_;
 };
 
 }  // namespace
 
 void addRoutes(http::Router& router, const Services& services, const RouteOptions& options) {
-  auto handlers = std::make_shared<const Handlers>(services, options);
+  auto handlers = std::make_shared<const Handlers>(services);
   const http::RouteOptions blocking{.blocking = true};
   router.post(
       "/skill", [handlers](const Request& r) { return handlers->skill(r); }, blocking);
@@ -231,9 +271,10 @@ void addRoutes(http::Router& router, const Services& services, const RouteOption
       "/oauth/userinfo", [handlers](const Request& r) { return handlers->userinfo(r); }, blocking);
   router.get("/healthz", [](const Request&) { return Response::json(R"({"status":"ok"})"); });
   router.prefix(http::Verb::get, "/static/", http::staticFiles({.root = options.static_root}));
-  http::SecurityHeaders security{};
-  if (options.https) security.strict_transport_security = "max-age=31536000";
-  router.after(http::securityHeaders(security));
+  if (options.require_https) {
+    router.before([handlers](const Request& r) { return handlers->refuseUnlessHttps(r); });
+  }
+  router.after(http::securityHeaders({.strict_transport_security = "max-age=31536000"}));
 }
 
 }  // namespace parley::hosting

@@ -58,12 +58,20 @@ Router& Router::prefix(Verb method, std::string prefix, Handler handler, RouteOp
   return *this;
 }
 
+Router& Router::before(BeforeHook hook) {
+  before_.push_back(std::move(hook));
+  return *this;
+}
+
 Router& Router::after(AfterHook hook) {
   after_.push_back(std::move(hook));
   return *this;
 }
 
 Router::Match Router::match(const Request& request) const {
+  for (const auto& hook : before_) {
+    if (auto answer = hook(request)) return {.response = std::move(*answer)};
+  }
   auto path = request.path();
   const std::vector<Route>* routes = nullptr;
   if (auto it = exact_.find(path); it != exact_.end()) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "parley/core/log.hpp"
+#include "parley/http/forwarded.hpp"
 
 namespace parley::http {
 
@@ -169,7 +170,8 @@ struct Server::Impl {
     beast::flat_buffer buffer(options.header_limit + kBufferSlack);
     boost::system::error_code peer_ec;
     const auto peer = lowest.socket().remote_endpoint(peer_ec);
-    const std::string remote_address = peer_ec ? std::string{} : peer.address().to_string();
+    const auto peer_address =
+        peer_ec ? std::nullopt : std::optional<asio::ip::address>{peer.address()};
     for (;;) {
       if (stopping.load()) co_return;
       bhttp::request_parser<bhttp::string_body> parser;
@@ -203,7 +205,12 @@ struct Server::Impl {
 
       Request request(parser.release());
       request.setId(next_id.fetch_add(1, std::memory_order_relaxed));
-      request.setRemoteAddress(remote_address);
+      request.setHttps(tls.has_value());
+      if (peer_address) {
+        auto client = resolveClient(options.forwarding, *peer_address, tls.has_value(), request);
+        request.setRemoteAddress(std::move(client.address));
+        request.setHttps(client.https);
+      }
       Response response = co_await dispatch(request);
       const bool keep_alive = request.keepAlive() && !stopping.load();
       auto& message = response.message();
@@ -259,6 +266,7 @@ struct Server::Impl {
     if (status == 0) co_return;
     Response response = Response::error(status);
     Request unknown;
+    unknown.setHttps(tls.has_value());
     router.finish(unknown, response);
     auto& message = response.message();
     message.keep_alive(false);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base64.hpp"
+#include "parley/http/forwarded.hpp"
 #include "parley/lambda/error.hpp"
 
 namespace parley::lambda {
@@ -176,6 +177,18 @@ void putBody(json::object& out, const http::Response& response) {
   out["isBase64Encoded"] = !text;
 }
 
+// API Gateway and function URLs serve HTTPS only; the client is the requestContext's
+// sourceIp (API Gateway's own view of the peer; X-Forwarded-For there is client-writable).
+http::Request fromHttpsClient(http::Request::Message message, const json::object* source) {
+  http::Request request(std::move(message));
+  request.setHttps(true);
+  const auto* ip = source != nullptr ? stringField(*source, "sourceIp") : nullptr;
+  if (ip != nullptr) {
+    if (auto address = http::parseAddress(*ip)) request.setRemoteAddress(address->to_string());
+  }
+  return request;
+}
+
 }  // namespace
 
 result<EventKind> classifyEvent(const json::value& event) {
@@ -245,7 +258,9 @@ result<http::Request> requestFromApiGatewayV1(const json::object& event) {
   auto body = decodeBody(event);
   if (!body) return body.error();
   message.body() = std::move(*body);
-  return http::Request(std::move(message));
+  const auto* context = objectField(event, "requestContext");
+  return fromHttpsClient(std::move(message),
+                         context != nullptr ? objectField(*context, "identity") : nullptr);
 }
 
 result<http::Request> requestFromApiGatewayV2(const json::object& event) {
@@ -297,7 +312,7 @@ result<http::Request> requestFromApiGatewayV2(const json::object& event) {
   auto body = decodeBody(event);
   if (!body) return body.error();
   message.body() = std::move(*body);
-  return http::Request(std::move(message));
+  return fromHttpsClient(std::move(message), http_context);
 }
 
 json::object toApiGatewayV1(const http::Response& response) {

@@ -35,13 +35,28 @@ TEST(Parse, EmptyObjectGivesDefaults) {
   EXPECT_TRUE(config.linking.success_page);
   EXPECT_TRUE(config.linking.clients.empty());
   EXPECT_EQ(config.log.level, "info");
+  EXPECT_TRUE(config.server.trusted_proxies.empty());
+  EXPECT_EQ(config.server.proxy_headers, ProxyHeaders::kXForwarded);
+  EXPECT_FALSE(config.server.require_https);
+}
+
+TEST(Parse, ClientsAllowOnlyTheCodeGrantUnlessResponseTypesSaysSo) {
+  auto config = parseOk(R"({"linking": {"clients": [{"id": "a"},
+                                                   {"id": "b", "responseTypes": ["code", "token"]},
+                                                   {"id": "c", "responseTypes": ["token"]}]}})");
+  ASSERT_EQ(config.linking.clients.size(), 3u);
+  EXPECT_EQ(config.linking.clients[0].response_types, std::vector<std::string>{"code"});
+  EXPECT_EQ(config.linking.clients[1].response_types, (std::vector<std::string>{"code", "token"}));
+  EXPECT_EQ(config.linking.clients[2].response_types, std::vector<std::string>{"token"});
 }
 
 TEST(Parse, ReadsEveryKey) {
   auto config = parseOk(R"({
     "server": {"host": "0.0.0.0", "port": 8443, "ioThreads": 3, "workerThreads": 5,
                "bodyLimit": 1000, "headerLimit": 2000, "idleTimeoutSeconds": 9,
-               "tls": {"cert": "c.pem", "key": "k.pem"}},
+               "tls": {"cert": "c.pem", "key": "k.pem"},
+               "trustedProxies": ["10.0.0.0/8", "2001:db8::1"], "proxyHeaders": "forwarded",
+               "requireHttps": true},
     "storage": {"type": "dynamodb", "path": "x.db", "region": "eu-west-1",
                 "endpoint": "http://127.0.0.1:8000", "tablePrefix": "p-", "caFile": "ca.pem"},
     "skill": {"applicationIds": ["amzn1.ask.skill.1", "amzn1.ask.skill.2"],
@@ -62,6 +77,9 @@ TEST(Parse, ReadsEveryKey) {
   EXPECT_EQ(config.server.idle_timeout_seconds, 9);
   EXPECT_EQ(config.server.tls.cert, "c.pem");
   EXPECT_EQ(config.server.tls.key, "k.pem");
+  EXPECT_EQ(config.server.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "2001:db8::1"}));
+  EXPECT_EQ(config.server.proxy_headers, ProxyHeaders::kForwarded);
+  EXPECT_TRUE(config.server.require_https);
   EXPECT_EQ(config.storage.type, StorageType::kDynamoDb);
   EXPECT_EQ(config.storage.path, "x.db");
   EXPECT_EQ(config.storage.region, "eu-west-1");
@@ -105,6 +123,8 @@ TEST(Overrides, ReplaceSingleKeysOfEveryType) {
                             "linking": {"clients": [{"id": "alexa", "secret": "in-file"}]}})",
                         {{"PARLEY_SERVER_PORT", "8080"},
                          {"PARLEY_SERVER_TLS_CERT", "/tls/cert.pem"},
+                         {"PARLEY_SERVER_TRUSTED_PROXIES", "10.0.0.1,10.0.0.2"},
+                         {"PARLEY_SERVER_REQUIRE_HTTPS", "true"},
                          {"PARLEY_STORAGE_TYPE", "dynamodb"},
                          {"PARLEY_STORAGE_TABLE_PREFIX", "env-"},
                          {"PARLEY_SKILL_VERIFY_SIGNATURES", "true"},
@@ -114,6 +134,8 @@ TEST(Overrides, ReplaceSingleKeysOfEveryType) {
                          {"PARLEY_LINKING_CLIENT_ALEXA_SECRET", "from-env"}});
   EXPECT_EQ(config.server.port, 8080);
   EXPECT_EQ(config.server.tls.cert, "/tls/cert.pem");
+  EXPECT_EQ(config.server.trusted_proxies, (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
+  EXPECT_TRUE(config.server.require_https);
   EXPECT_EQ(config.storage.type, StorageType::kDynamoDb);
   EXPECT_EQ(config.storage.table_prefix, "env-");
   EXPECT_TRUE(config.skill.verify_signatures);
@@ -178,6 +200,27 @@ INSTANTIATE_TEST_SUITE_P(
                   "config/local.json: server: expected an object, got an array"},
         BadConfig{R"({"server": {"prot": 3000}})", Error::kUnknownKey,
                   "config/local.json: server.prot: unknown key"},
+        BadConfig{R"({"server": {"proxyHeaders": "X-Real-IP"}})", Error::kInvalidValue,
+                  "config/local.json: server.proxyHeaders: expected one of x-forwarded, "
+                  "forwarded"},
+        BadConfig{R"({"server": {"requireHttps": "yes"}})", Error::kWrongType,
+                  "config/local.json: server.requireHttps: expected a boolean, got a string"},
+        BadConfig{R"({"server": {"trustedProxies": "10.0.0.1"}})", Error::kWrongType,
+                  "config/local.json: server.trustedProxies: expected an array of strings, got a "
+                  "string"},
+        BadConfig{
+            R"({"linking": {"clients": [{"id": "a", "responseTypes": ["code", "id_token"]}]}})",
+            Error::kInvalidValue,
+            "config/local.json: linking.clients[0].responseTypes[1]: expected one of code, "
+            "token, got \"id_token\""},
+        BadConfig{R"({"linking": {"clients": [{"id": "a", "responseTypes": []}]}})",
+                  Error::kInvalidValue,
+                  "config/local.json: linking.clients[0].responseTypes: expected one or more of "
+                  "code, token"},
+        BadConfig{R"({"linking": {"clients": [{"id": "a", "responseTypes": "code"}]}})",
+                  Error::kWrongType,
+                  "config/local.json: linking.clients[0].responseTypes: expected an array of "
+                  "strings, got a string"},
         BadConfig{R"({"storage": {"type": "postgres"}})", Error::kInvalidValue,
                   "config/local.json: storage.type: expected one of sqlite, dynamodb"},
         BadConfig{R"({"skill": {"verifySignatures": "yes"}})", Error::kWrongType,

@@ -54,7 +54,7 @@ class ServeProcess {
       std::smatch match;
       const auto text = readFile(log_);
       if (std::regex_search(text, match, listening)) port_ = std::stoi(match[1]);
-      if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (port_ == 0 && !reaped()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
   ~ServeProcess() { stop(); }
@@ -63,15 +63,11 @@ class ServeProcess {
   int stop() {
     if (pid_ == 0) return exit_code_;
     ::kill(pid_, SIGTERM);
-    int status = 0;
     for (int attempt = 0; attempt < 500; ++attempt) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = 0;
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return exit_code_;
-      }
+      if (reaped()) return exit_code_;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    int status = 0;
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status, 0);
     pid_ = 0;
@@ -82,6 +78,15 @@ class ServeProcess {
   std::string log() const { return readFile(log_); }
 
  private:
+  // True once the process has exited (its status kept for stop()).
+  bool reaped() {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    pid_ = 0;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return true;
+  }
+
   std::filesystem::path log_;
   pid_t pid_{0};
   int port_{0};
@@ -90,23 +95,26 @@ class ServeProcess {
 
 class Serve : public ::testing::Test {
  protected:
-  void start(std::string_view mode, bool success_page = true, std::size_t body_limit = 65536) {
-    config_ = dir_.write("config.json", R"({
+  // `server_keys`: more members of the "server" object, each starting with a comma.
+  void start(std::string_view mode, bool success_page = true, std::size_t body_limit = 65536,
+             std::string_view server_keys = {}) {
+    config_ =
+        dir_.write("config.json", R"({
       "server": {"host": "127.0.0.1", "port": 0, "www": ")" +
-                                            (sourceDir() / "www").string() + R"(", "bodyLimit": )" +
-                                            std::to_string(body_limit) +
-                                            R"(, "idleTimeoutSeconds": 2},
+                                      (sourceDir() / "www").string() + R"(", "bodyLimit": )" +
+                                      std::to_string(body_limit) + R"(, "idleTimeoutSeconds": 2)" +
+                                      std::string(server_keys) + R"(},
       "storage": {"type": "sqlite", "path": ")" +
-                                            (dir_ / "parley.db").string() + R"("},
+                                      (dir_ / "parley.db").string() + R"("},
       "skill": {"views": ")" + (sourceDir() / "app/views").string() +
-                                            R"(", "seed": 1},
+                                      R"(", "seed": 1},
       "linking": {"mode": ")" + std::string(mode) +
-                                            R"(", "successPage": )" +
-                                            (success_page ? "true" : "false") + R"(,
+                                      R"(", "successPage": )" + (success_page ? "true" : "false") +
+                                      R"(,
         "clients": [{"id": "serve-test", "name": "Serve Test",
           "secret": "serve-test-secret-0123456789abcdef0123456789",
           "redirectUris": [")" + std::string(kRedirect) +
-                                            R"("]}]},
+                                      R"("], "responseTypes": )" + response_types_ + R"(}]},
       "log": {"level": "info"}
     })");
     server_ = std::make_unique<ServeProcess>(config_, dir_ / "serve.log");
@@ -193,6 +201,7 @@ class Serve : public ::testing::Test {
   }
 
   parley::testing::TempDir dir_;
+  std::string response_types_{R"(["code", "token"])"};  // of the config client
   std::filesystem::path config_;
   std::unique_ptr<ServeProcess> server_;
   net::BeastHttpClient client_;
@@ -424,6 +433,149 @@ TEST_F(Serve, AnswersManyClientsAtOnce) {
   }
   for (auto& thread : clients) thread.join();
   EXPECT_EQ(correct.load(), 16 * 25);
+}
+
+// T22 (R15): a config client without "token" in responseTypes has no implicit grant.
+TEST_F(Serve, ConfigClientWithoutTokenResponseTypeRefusesTheImplicitGrant) {
+  response_types_ = R"(["code"])";
+  start("accounts");
+  const auto implicit = send("GET", "/authorize" + authorizeQuery("token", "s1").substr(1));
+  EXPECT_EQ(implicit.status, 302u);
+  const std::string location{implicit.header("Location").value_or("")};
+  EXPECT_EQ(location.rfind(std::string(kRedirect) + "#", 0), 0u) << location;
+  EXPECT_EQ(fragmentParam(location, "error"), "unauthorized_client") << location;
+  EXPECT_EQ(fragmentParam(location, "state"), "s1");
+  EXPECT_FALSE(implicit.header("Set-Cookie")) << "no sign-in page for a refused grant";
+  EXPECT_EQ(send("GET", "/authorize" + authorizeQuery("code", "s2").substr(1)).status, 200u);
+}
+
+// R4: without HTTPS nothing is processed; 127.0.0.1 is not the trusted proxy, so its
+// X-Forwarded-Proto is a client's claim and changes nothing.
+TEST_F(Serve, RedirectsOrRefusesPlainHttpWhenHttpsIsRequired) {
+  start("accounts", true, 65536, R"(, "trustedProxies": ["10.0.0.1"], "requireHttps": true)");
+  const auto target = "/authorize" + authorizeQuery("code", "s").substr(1);
+  for (const net::Headers& headers :
+       {net::Headers{}, net::Headers{{"X-Forwarded-Proto", "https"}}}) {
+    const auto page = send("GET", target, {}, headers);
+    EXPECT_EQ(page.status, 301u);
+    EXPECT_EQ(page.header("Location").value_or(""), "https://127.0.0.1" + target);
+    EXPECT_FALSE(page.header("Set-Cookie")) << "the sign-in page was rendered";
+    EXPECT_FALSE(page.header("Strict-Transport-Security"));
+  }
+  EXPECT_EQ(send("HEAD", "/static/style.css").header("Location").value_or(""),
+            "https://127.0.0.1/static/style.css");
+
+  const auto form = send("POST", "/authorize/login", "request=x&csrf=y&email=a%40b.c&password=p",
+                         {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(form.status, 403u);
+  EXPECT_EQ(form.header("Content-Type").value_or(""), "text/html; charset=utf-8");
+  EXPECT_NE(form.body.find("HTTPS is required."), std::string::npos) << form.body;
+
+  const auto token = send("POST", "/oauth/token",
+                          "grant_type=authorization_code&code=ac_x&client_id=serve-test&"
+                          "client_secret=serve-test-secret-0123456789abcdef0123456789",
+                          {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(token.status, 403u);
+  EXPECT_EQ(token.header("Cache-Control").value_or(""), "no-store");
+  const auto error = boost::json::parse(token.body);
+  EXPECT_EQ(error.at("error"), "invalid_request");
+  EXPECT_EQ(error.at("error_description"), "HTTPS is required.");
+  // An API client is refused even on GET: a redirect would have it resend its token.
+  const auto userinfo = send("GET", "/oauth/userinfo", {}, {{"Authorization", "Bearer at_x"}});
+  EXPECT_EQ(userinfo.status, 403u);
+  EXPECT_FALSE(userinfo.header("Location"));
+  const auto reply = skill(readFile(sourceDir() / "tests/fixtures/alexa/intent-help.json"));
+  EXPECT_EQ(reply.status, 403u);
+  EXPECT_EQ(boost::json::parse(reply.body).at("error"), "HTTPS is required.");
+
+  EXPECT_EQ(send("GET", "/healthz").status, 200u) << "load balancers probe over plain HTTP";
+}
+
+TEST_F(Serve, ServesWhatATrustedProxyReceivedOverHttpsWithHsts) {
+  start("accounts", true, 65536, R"(, "trustedProxies": ["127.0.0.1"], "requireHttps": true)");
+  const net::Headers via_https{{"X-Forwarded-For", "198.51.100.7"}, {"X-Forwarded-Proto", "https"}};
+  const auto target = "/authorize" + authorizeQuery("code", "s").substr(1);
+  const auto page = send("GET", target, {}, via_https);
+  ASSERT_EQ(page.status, 200u) << page.body;
+  EXPECT_EQ(page.header("Strict-Transport-Security").value_or(""), "max-age=31536000");
+  // The browser's origin is https:// now, and the form is accepted as same-origin.
+  const auto form = "request=" + hidden(page.body, "request") +
+                    "&csrf=" + hidden(page.body, "csrf") +
+                    "&email=nobody%40example.com&password=wrong-password";
+  auto headers = via_https;
+  headers.insert(headers.end(),
+                 {{"Content-Type", "application/x-www-form-urlencoded"},
+                  {"Cookie", cookieOf(page)},
+                  {"Origin", "https://127.0.0.1:" + std::to_string(server_->port())}});
+  const auto wrong = send("POST", "/authorize/login", form, headers);
+  EXPECT_EQ(wrong.status, 200u);
+  EXPECT_NE(wrong.body.find("E-mail or password is incorrect."), std::string::npos);
+  // The same proxy forwarding a plain-HTTP request.
+  EXPECT_EQ(send("GET", target, {}, {{"X-Forwarded-Proto", "http"}}).status, 301u);
+}
+
+// R62: 20 form posts per client address; behind a trusted proxy the address is the forwarded one.
+class ServeThrottle : public Serve {
+ protected:
+  // POSTs an invalid e-mail (counted, then re-rendered without hashing a password) as
+  // `client`; returns the status.
+  unsigned post(const std::string& client) {
+    const auto form = "request=" + hidden(page_.body, "request") +
+                      "&csrf=" + hidden(page_.body, "csrf") +
+                      "&email=not-an-email&password=whatever";
+    auto reply = send("POST", "/authorize/login", form,
+                      {{"Content-Type", "application/x-www-form-urlencoded"},
+                       {"Cookie", cookie_},
+                       {"Origin", "http://127.0.0.1:" + std::to_string(server_->port())},
+                       {"X-Forwarded-For", client}});
+    if (reply.status == 400) page_ = reply;  // a fresh CSRF token for the next post
+    return reply.status;
+  }
+
+  void openPage() {
+    page_ = send("GET", "/authorize" + authorizeQuery("code", "s").substr(1));
+    ASSERT_EQ(page_.status, 200u);
+    cookie_ = cookieOf(page_);
+  }
+
+  net::Response page_;
+  std::string cookie_;
+};
+
+TEST_F(ServeThrottle, CountsPostsPerForwardedClientAddress) {
+  start("accounts", true, 65536, R"(, "trustedProxies": ["127.0.0.1"])");
+  openPage();
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(post("198.51.100.7"), 400u) << i;
+  EXPECT_EQ(post("198.51.100.7"), 429u);
+  // Another client behind the same proxy has its own count.
+  EXPECT_EQ(post("198.51.100.8"), 400u);
+}
+
+TEST_F(ServeThrottle, IgnoresForwardedAddressesFromAnUntrustedPeer) {
+  start("accounts");
+  openPage();
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(post("198.51.100." + std::to_string(i)), 400u) << i;
+  }
+  EXPECT_EQ(post("198.51.100.99"), 429u) << "a spoofed X-Forwarded-For escaped the limit";
+}
+
+TEST_F(Serve, RefusesToStartWithBadProxySettings) {
+  const auto run = [this](std::string_view server_keys) {
+    const auto config =
+        dir_.write("bad.json", R"({"storage": {"path": ":memory:"}, "server": {"port": 0)" +
+                                   std::string(server_keys) + "}}");
+    ServeProcess process(config, dir_ / "bad.log");
+    EXPECT_EQ(process.port(), 0);
+    EXPECT_EQ(process.stop(), 2);
+    return process.log();
+  };
+  EXPECT_NE(
+      run(R"(, "trustedProxies": ["10.0.0.0/8", "proxy.internal"])")
+          .find("server.trustedProxies: \"proxy.internal\" is not an IP address or CIDR range"),
+      std::string::npos);
+  EXPECT_NE(run(R"(, "requireHttps": true)").find("server.requireHttps: needs server.tls"),
+            std::string::npos);
 }
 
 TEST_F(Serve, StopsCleanlyOnSigterm) {

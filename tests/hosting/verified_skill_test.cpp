@@ -119,8 +119,7 @@ class VerifiedSkill : public ::testing::Test {
                                                                       .tokens = *tokens_,
                                                                       .pages = *pages_,
                                                                       .verifier = verifier_.get()});
-    hosting::addRoutes(router_, *services_,
-                       {.static_root = sourceDir() / "www/static", .https = true});
+    hosting::addRoutes(router_, *services_, {.static_root = sourceDir() / "www/static"});
     server_ = std::make_unique<http::Server>(
         router_, http::ServerOptions{.host = "127.0.0.1", .port = 0, .log_requests = false});
     server_->start();

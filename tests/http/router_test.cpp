@@ -65,6 +65,34 @@ TEST(Router, RunsAfterHooksOnEveryResponseInOrder) {
   EXPECT_EQ(router.handle(Request(Verb::get, "/missing")).header("X-Order"), "12");
 }
 
+TEST(Router, BeforeHookAnswersInsteadOfAnyRouteAndAfterHooksStillRun) {
+  Router router;
+  int handled = 0;
+  router.get("/a", [&handled](const Request&) {
+    ++handled;
+    return Response::text("a");
+  });
+  router
+      .before([](const Request& r) -> std::optional<Response> {
+        if (r.header("X-Block")) return Response::text("blocked", 403);
+        return std::nullopt;
+      })
+      .after([](const Request&, Response& r) { r.setHeader("X-After", "yes"); });
+  auto blocked = Request(Verb::get, "/a");
+  blocked.setHeader("X-Block", "1");
+  auto answer = router.handle(blocked);
+  EXPECT_EQ(answer.status(), 403u);
+  EXPECT_EQ(answer.body(), "blocked");
+  EXPECT_EQ(answer.header("X-After"), "yes");
+  EXPECT_EQ(handled, 0);
+  EXPECT_EQ(router.match(blocked).route, nullptr);
+  auto missing = Request(Verb::get, "/missing");
+  missing.setHeader("X-Block", "1");
+  EXPECT_EQ(router.handle(missing).status(), 403u);
+  EXPECT_EQ(router.handle(Request(Verb::get, "/a")).body(), "a");
+  EXPECT_EQ(handled, 1);
+}
+
 TEST(Router, TurnsThrowingHandlerInto500) {
   Router router;
   router.get("/boom", [](const Request&) -> Response { throw std::runtime_error("db down"); });

@@ -23,6 +23,7 @@
 
 #include "net/self_signed.hpp"
 #include "parley/core/log.hpp"
+#include "parley/http/forwarded.hpp"
 #include "parley/http/static_files.hpp"
 #include "parley/net/http_client.hpp"
 
@@ -440,6 +441,45 @@ TEST(Server, ThrowsWhenPortIsTaken) {
   EXPECT_THROW(Server second(router, options), boost::system::system_error);
 }
 
+// Who the server says the client is, for the forwarding tests.
+Router whoRouter() {
+  Router router;
+  router.get("/who", [](const Request& r) {
+    return Response::text(std::string(r.remoteAddress()) + (r.https() ? " https" : " http"));
+  });
+  router.after(securityHeaders({.strict_transport_security = "max-age=31536000"}));
+  return router;
+}
+
+TEST(Server, TakesClientAddressAndSchemeFromTrustedProxiesOnly) {
+  auto router = whoRouter();
+  const net::Headers forwarded{{"X-Forwarded-For", "6.6.6.6, 198.51.100.7"},
+                               {"X-Forwarded-Proto", "https"}};
+  auto behind_proxy = testOptions();
+  behind_proxy.forwarding.trusted_proxies = {*AddressRange::parse("127.0.0.0/8")};
+  Server proxied(router, behind_proxy);
+  proxied.start();
+  net::BeastHttpClient client;
+  auto via = client.send({.url = url(proxied, "/who"), .headers = forwarded});
+  ASSERT_TRUE(via);
+  EXPECT_EQ(via->body, "198.51.100.7 https");
+  EXPECT_EQ(via->header("Strict-Transport-Security"), "max-age=31536000");
+  auto direct = client.send({.url = url(proxied, "/who")});
+  ASSERT_TRUE(direct);
+  EXPECT_EQ(direct->body, "127.0.0.1 http");
+  EXPECT_FALSE(direct->header("Strict-Transport-Security"));
+
+  // 127.0.0.1 is not the trusted proxy here: its headers are the client's own claims.
+  auto elsewhere = testOptions();
+  elsewhere.forwarding.trusted_proxies = {*AddressRange::parse("10.0.0.1")};
+  Server exposed(router, elsewhere);
+  exposed.start();
+  auto spoofed = client.send({.url = url(exposed, "/who"), .headers = forwarded});
+  ASSERT_TRUE(spoofed);
+  EXPECT_EQ(spoofed->body, "127.0.0.1 http");
+  EXPECT_FALSE(spoofed->header("Strict-Transport-Security"));
+}
+
 class TlsServer : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -472,6 +512,21 @@ TEST_F(TlsServer, CompletesRoundTrip) {
   plain.trySend("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_FALSE(plain.readResponse());
   EXPECT_TRUE(client.send({.url = base + "/hello"}));
+}
+
+TEST_F(TlsServer, MarksRequestsOverTlsAsHttpsAndSendsHsts) {
+  auto router = whoRouter();
+  auto options = testOptions();
+  options.tls_cert_file = cert_.cert_file.string();
+  options.tls_key_file = cert_.key_file.string();
+  Server server(router, options);
+  server.start();
+  net::BeastHttpClient client({.ca_file = cert_.cert_file.string()});
+  auto response = client.send({.url = "https://localhost:" + std::to_string(server.port()) + "/who",
+                               .headers = {{"X-Forwarded-Proto", "http"}}});
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->body, "127.0.0.1 https");
+  EXPECT_EQ(response->header("Strict-Transport-Security"), "max-age=31536000");
 }
 
 TEST_F(TlsServer, RefusesUnusableKeyFiles) {

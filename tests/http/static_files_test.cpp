@@ -97,5 +97,16 @@ TEST(SecurityHeaders, AddsHeadersUnlessHandlerSetThem) {
   EXPECT_EQ(router.handle(Request(Verb::get, "/404")).header("X-Content-Type-Options"), "nosniff");
 }
 
+TEST(SecurityHeaders, SendStrictTransportSecurityOnlyToHttpsRequests) {
+  Router router;
+  router.get("/", [](const Request&) { return Response::html("x"); });
+  router.after(securityHeaders({.strict_transport_security = "max-age=31536000"}));
+  Request secure(Verb::get, "/");
+  secure.setHttps(true);
+  EXPECT_EQ(router.handle(secure).header("Strict-Transport-Security"), "max-age=31536000");
+  EXPECT_EQ(router.handle(Request(Verb::get, "/")).header("Strict-Transport-Security"),
+            std::nullopt);
+}
+
 }  // namespace
 }  // namespace parley::http

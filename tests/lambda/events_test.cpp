@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 #include <filesystem>
@@ -75,6 +76,8 @@ TEST(ApiGatewayV1, TurnsTheLinkingPageRequestIntoARequest) {
   EXPECT_EQ(header(*request, "Host"), "k3x9q2w7ab.execute-api.us-east-1.amazonaws.com");
   EXPECT_EQ(std::distance(request->message().begin(), request->message().end()), 18);
   EXPECT_TRUE(request->body().empty());
+  EXPECT_TRUE(request->https());
+  EXPECT_EQ(request->remoteAddress(), "203.0.113.24");
 }
 
 TEST(ApiGatewayV1, ReencodesQueryValuesThatNeedIt) {
@@ -112,6 +115,33 @@ TEST(ApiGatewayV2, DecodesTheBase64FormPost) {
       << request->body();
   EXPECT_EQ(header(*request, "content-type"), "application/x-www-form-urlencoded");
   EXPECT_EQ(header(*request, "cookie"), "lang=en-US; theme=dark");
+  EXPECT_TRUE(request->https());
+  EXPECT_EQ(request->remoteAddress(), "203.0.113.24");
+}
+
+// The client address feeds per-address throttling: only API Gateway's own sourceIp counts.
+TEST(ApiGatewayEvents, TakeTheClientAddressFromSourceIpOnly) {
+  auto v1 = fixture("lambda/apigw-v1-get-root.json").as_object();
+  auto v2 = fixture("lambda/apigw-v2-post-form.json").as_object();
+  auto& v1_identity = v1["requestContext"].as_object()["identity"].as_object();
+  auto& v2_http = v2["requestContext"].as_object()["http"].as_object();
+  v1["headers"].as_object()["X-Forwarded-For"] = "198.51.100.1";
+  v1["multiValueHeaders"].as_object()["X-Forwarded-For"] = json::array{"198.51.100.1"};
+  v1_identity["sourceIp"] = "2001:DB8::24";
+  v2_http["sourceIp"] = "::ffff:203.0.113.25";
+  EXPECT_EQ(requestFromApiGatewayV1(v1)->remoteAddress(), "2001:db8::24");
+  EXPECT_EQ(requestFromApiGatewayV2(v2)->remoteAddress(), "203.0.113.25");
+  for (const json::value& bad :
+       {json::value("not an address"), json::value(nullptr), json::value(42)}) {
+    v1_identity["sourceIp"] = bad;
+    v2_http["sourceIp"] = bad;
+    const auto one = requestFromApiGatewayV1(v1);
+    const auto two = requestFromApiGatewayV2(v2);
+    ASSERT_TRUE(one && two);
+    EXPECT_EQ(one->remoteAddress(), "");
+    EXPECT_EQ(two->remoteAddress(), "");
+    EXPECT_TRUE(one->https() && two->https());
+  }
 }
 
 TEST(ApiGatewayV2, KeepsTheFunctionUrlQueryAsSent) {

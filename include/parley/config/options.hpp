@@ -17,6 +17,9 @@ struct TlsOptions {
   std::string key{};
 };
 
+// Which headers the trusted proxies write: X-Forwarded-For/-Proto or RFC 7239 Forwarded.
+enum class ProxyHeaders { kXForwarded, kForwarded };
+
 struct ServerOptions {
   std::string host{"127.0.0.1"};
   std::uint16_t port{3000};
@@ -27,6 +30,11 @@ struct ServerOptions {
   int idle_timeout_seconds{30};
   std::string www{"www"};  // templates/ and static/ of the linking pages
   TlsOptions tls{};
+  // Addresses or CIDR ranges of reverse proxies whose client address and scheme headers count.
+  std::vector<std::string> trusted_proxies{};
+  ProxyHeaders proxy_headers{ProxyHeaders::kXForwarded};
+  // Requests that did not arrive over HTTPS are redirected or refused (spec R4).
+  bool require_https{false};
 };
 
 enum class StorageType { kSqlite, kDynamoDb };
@@ -52,6 +60,8 @@ struct LinkingClient {
   std::string secret{};
   std::string name{};
   std::vector<std::string> redirect_uris{};
+  // "code" (authorization code grant) and/or "token" (implicit grant, spec R15).
+  std::vector<std::string> response_types{"code"};
 };
 
 struct LinkingOptions {

@@ -24,8 +24,11 @@ struct Services {
 
 struct RouteOptions {
   std::filesystem::path static_root{"www/static"};
-  // Requests reach this server over HTTPS (TLS here or at a proxy): adds HSTS (spec R4).
-  bool https{false};
+  // Spec R4: a request that did not arrive over HTTPS (http::Request::https()) is never
+  // processed. GET and HEAD of pages are redirected (301) to the https:// URL; other methods,
+  // and every method on /skill and /oauth/*, get 403, since a redirect would have an API client
+  // resend its credentials. /healthz stays open for load-balancer probes.
+  bool require_https{false};
 };
 
 // The whole route table, shared by `skill serve` and `skill lambda`:
@@ -35,6 +38,7 @@ struct RouteOptions {
 //   POST /authorize/login, /authorize/cancel
 //   POST /oauth/token, /oauth/revoke; GET /oauth/userinfo
 //   GET  /static/…, /healthz
+// Responses to HTTPS requests carry Strict-Transport-Security (R4).
 void addRoutes(http::Router& router, const Services& services, const RouteOptions& options = {});
 
 }  // namespace parley::hosting

@@ -49,10 +49,14 @@ class Request {
   // Per-server sequence number given by the server, for log lines; 0 outside a server.
   std::uint64_t id() const { return id_; }
   void setId(std::uint64_t id) { id_ = id; }
-  // The peer's IP address as the server saw it (for per-address throttling); empty outside a
-  // server.
+  // The client's IP address (for per-address throttling): the socket peer, or what a trusted
+  // proxy reported (see forwarded.hpp); empty outside a server.
   std::string_view remoteAddress() const { return remote_address_; }
   void setRemoteAddress(std::string address) { remote_address_ = std::move(address); }
+  // The client reached us over HTTPS: TLS on the socket, a trusted proxy saying so, or a host
+  // that serves only HTTPS (API Gateway).
+  bool https() const { return https_; }
+  void setHttps(bool https) { https_ = https; }
 
   const Message& message() const { return message_; }
   Message& message() { return message_; }
@@ -61,6 +65,7 @@ class Request {
   Message message_{};
   std::uint64_t id_{0};
   std::string remote_address_{};
+  bool https_{false};
 };
 
 }  // namespace parley::http

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +28,9 @@ class Router {
   // Runs on every response (404/405/500 included), in registration order: security headers,
   // CORS, request-scoped logging...
   using AfterHook = std::function<void(const Request&, Response&)>;
+  // Runs before routing, in registration order; a response it returns answers the request
+  // instead of any route (after-hooks still run): policies such as HTTPS only.
+  using BeforeHook = std::function<std::optional<Response>(const Request&)>;
 
   struct Route {
     Verb method{Verb::get};
@@ -34,7 +38,7 @@ class Router {
     RouteOptions options{};
   };
 
-  // The route a request resolves to, or the 404/405 response when none does.
+  // The route a request resolves to, or the before-hook, 404 or 405 response when none does.
   struct Match {
     const Route* route{nullptr};
     Response response{};
@@ -45,9 +49,10 @@ class Router {
   Router& post(std::string path, Handler handler, RouteOptions options = {});
   // Every path starting with `prefix` (e.g. "/static/").
   Router& prefix(Verb method, std::string prefix, Handler handler, RouteOptions options = {});
+  Router& before(BeforeHook hook);
   Router& after(AfterHook hook);
 
-  // Dispatch, handler, after-hooks. A throwing handler becomes a logged 500.
+  // Before-hooks, dispatch, handler, after-hooks. A throwing handler becomes a logged 500.
   Response handle(const Request& request) const;
 
   // The same in steps, for a server that runs blocking handlers elsewhere.
@@ -64,6 +69,7 @@ class Router {
   };
   std::unordered_map<std::string, std::vector<Route>, Hash, std::equal_to<>> exact_{};
   std::vector<std::pair<std::string, std::vector<Route>>> prefixes_{};  // longest first
+  std::vector<BeforeHook> before_{};
   std::vector<AfterHook> after_{};
 };
 

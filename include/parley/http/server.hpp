@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "parley/http/forwarded.hpp"
 #include "parley/http/router.hpp"
 
 namespace parley::http {
@@ -26,6 +27,9 @@ struct ServerOptions {
   // TLS 1.2+ when both are set (PEM files).
   std::string tls_cert_file{};
   std::string tls_key_file{};
+  // Reverse proxies whose client address and scheme headers count (Request::remoteAddress(),
+  // Request::https()); none by default.
+  Forwarding forwarding{};
   // run() returns after SIGINT or SIGTERM (graceful shutdown).
   bool stop_on_signals{false};
   // One info line per request on the "http" logger.

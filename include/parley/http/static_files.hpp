@@ -27,7 +27,8 @@ struct SecurityHeaders {
   std::string content_security_policy{"default-src 'self'; frame-ancestors 'none'"};
   std::string frame_options{"DENY"};
   std::string referrer_policy{"no-referrer"};
-  // Strict-Transport-Security value; empty (the default) omits it, as for plain-HTTP dev.
+  // Strict-Transport-Security value, sent only in answer to HTTPS requests (Request::https();
+  // browsers ignore it over HTTP, RFC 6797 §8.1); empty (the default) omits it.
   std::string strict_transport_security{};
 };
 

@@ -21,6 +21,8 @@ boost::system::result<EventKind> classifyEvent(const boost::json::value& event);
 
 // Event -> request. The target is the path plus the query re-encoded (1.0 carries it decoded),
 // headers keep their wire names, 2.0 cookies become one Cookie header, base64 bodies are decoded.
+// The request is HTTPS (API Gateway and function URLs serve nothing else) from the
+// requestContext's sourceIp.
 boost::system::result<http::Request> requestFromApiGatewayV1(const boost::json::object& event);
 boost::system::result<http::Request> requestFromApiGatewayV2(const boost::json::object& event);
 

@@ -40,9 +40,10 @@ async function startServer(dir) {
     server: { host: '127.0.0.1', port: 0, www: path.join(source, 'www'), idleTimeoutSeconds: 5 },
     storage: { type: 'sqlite', path: path.join(dir, 'parley.db') },
     skill: { views: path.join(source, 'app/views'), seed: 1, verifySignatures: false },
-    linking: { mode: 'accounts', successPage: true, clients: [{ ...CLIENT, redirectUris: [ALEXA,
-      'https://layla.amazon.com/api/skill/link/MTESTVENDOR01',
-      'https://alexa.amazon.co.jp/api/skill/link/MTESTVENDOR01'] }] },
+    linking: { mode: 'accounts', successPage: true, clients: [{ ...CLIENT,
+      responseTypes: ['code', 'token'], redirectUris: [ALEXA,
+        'https://layla.amazon.com/api/skill/link/MTESTVENDOR01',
+        'https://alexa.amazon.co.jp/api/skill/link/MTESTVENDOR01'] }] },
     log: { level: 'info' },
   }));
   const child = spawn(skill, ['serve', '--port', '0', '--config', config],
