@@ -1,6 +1,8 @@
 #include "parley/alexa/request.hpp"
 
+#include <algorithm>
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <limits>
@@ -12,6 +14,9 @@ namespace parley::alexa {
 namespace {
 
 namespace json = boost::json;
+
+constexpr std::size_t kMinimumArenaBytes = 1024;
+constexpr std::size_t kArenaBytesPerInputByte = 3;  // parsed objects take 2-3 times their text
 
 const json::object& emptyObject() {
   static const json::object empty;
@@ -594,7 +599,11 @@ boost::system::result<RequestEnvelope> parseRequest(std::string_view body,
   json::parse_options parse_options;
   parse_options.max_depth = options.max_depth;
   boost::system::error_code ec;
-  auto root = json::parse(body, ec, {}, parse_options);
+  // One arena per request: the parse makes a few blocks instead of a node per value, and the
+  // values are freed with it. Shared, so a value copied out of the request keeps it alive.
+  auto arena = json::make_shared_resource<json::monotonic_resource>(
+      std::max(kMinimumArenaBytes, body.size() * kArenaBytesPerInputByte));
+  auto root = json::parse(body, ec, std::move(arena), parse_options);
   if (ec == json::error::too_deep) return Error::kTooDeep;
   if (ec) return Error::kMalformedJson;
   return envelopeFromJson(std::move(root));

@@ -1,5 +1,6 @@
 #include "parley/alexa/response.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <utility>
@@ -14,7 +15,8 @@ namespace json = boost::json;
 
 constexpr std::string_view kSpeakOpen = "<speak>";
 constexpr std::string_view kSpeakClose = "</speak>";
-constexpr std::size_t kMaxReference = 12;  // "&#x10FFFF;" and the named ones fit
+constexpr std::size_t kMaxReference = 12;
+constexpr std::size_t kSerializeArenaBytes = 4096;  // "&#x10FFFF;" and the named ones fit
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -353,20 +355,20 @@ std::optional<std::string> ResponseBuilder::repromptSpeech() const {
 
 namespace {
 
-json::object outputSpeech(bool ssml, const std::string& content) {
-  if (ssml) return {{"type", "SSML"}, {"ssml", wrap(content)}};
-  return {{"type", "PlainText"}, {"text", content}};
+json::object outputSpeech(bool ssml, const std::string& content, json::storage_ptr storage) {
+  if (ssml) return json::object({{"type", "SSML"}, {"ssml", wrap(content)}}, std::move(storage));
+  return json::object({{"type", "PlainText"}, {"text", content}}, std::move(storage));
 }
 
 }  // namespace
 
-json::object ResponseBuilder::toJson() const {
-  json::object response;
-  if (speech_) response["outputSpeech"] = outputSpeech(speech_->ssml, speech_->content);
+json::object ResponseBuilder::toJson(json::storage_ptr storage) const {
+  json::object response(storage);
+  if (speech_) response["outputSpeech"] = outputSpeech(speech_->ssml, speech_->content, storage);
   if (card_) response["card"] = *card_;
   if (reprompt_) {
-    response["reprompt"] =
-        json::object{{"outputSpeech", outputSpeech(reprompt_->ssml, reprompt_->content)}};
+    response["reprompt"] = json::object(
+        {{"outputSpeech", outputSpeech(reprompt_->ssml, reprompt_->content, storage)}}, storage);
   }
   // Alexa rejects shouldEndSession next to these directives (spec §3.3, §6.9).
   const bool session_flag_forbidden =
@@ -376,9 +378,10 @@ json::object ResponseBuilder::toJson() const {
   }
   if (!directives_.empty()) response["directives"] = directives_;
   if (can_fulfill_) response["canFulfillIntent"] = *can_fulfill_;
-  return {{"version", "1.0"},
-          {"response", std::move(response)},
-          {"sessionAttributes", session_attributes_}};
+  return json::object({{"version", "1.0"},
+                       {"response", std::move(response)},
+                       {"sessionAttributes", session_attributes_}},
+                      std::move(storage));
 }
 
 boost::system::result<std::string> ResponseBuilder::serialize(const ResponseLimits& limits) const {
@@ -409,7 +412,9 @@ boost::system::result<std::string> ResponseBuilder::serialize(const ResponseLimi
       return Error::kAudioStreamTooLong;
     }
   }
-  auto body = json::serialize(toJson());
+  // The reply's values live only until serialized: one arena instead of a node each.
+  json::monotonic_resource arena(kSerializeArenaBytes);
+  auto body = json::serialize(toJson(&arena));
   if (body.size() > limits.max_response_bytes) return Error::kResponseTooLarge;
   return body;
 }

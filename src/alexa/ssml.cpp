@@ -182,6 +182,11 @@ class Validator {
 
   boost::system::result<void> run() {
     for (std::size_t pos = 0; pos < text_.size();) {
+      const auto byte = static_cast<unsigned char>(text_[pos]);
+      if (byte >= 0x20 && byte < 0x80) {  // printable ASCII, nearly all speech: no decoding
+        ++pos;
+        continue;
+      }
       const auto decoded = utf8::decode(text_, pos);
       if (!decoded.valid || !utf8::isXmlChar(decoded.code_point)) return Error::kSsmlMalformed;
       pos += decoded.length;

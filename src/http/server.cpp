@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -25,6 +26,7 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 #include <vector>
 
@@ -46,6 +48,8 @@ using boost::system::error_code;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 // Room in the read buffer beyond the header limit, for body bytes and pipelined requests.
 constexpr std::size_t kBufferSlack = 16 * 1024;
+// Initial read buffer: an Alexa request (1.5-4 KiB) arrives in one read instead of 512-byte ones.
+constexpr std::size_t kInitialReadBuffer = 4 * 1024;
 // After an error response, how long and how much of the rest of the request we read and drop
 // so that the client sees the response instead of a reset.
 constexpr auto kLingerTime = std::chrono::milliseconds(500);
@@ -65,6 +69,37 @@ struct Connection {
   bool idle{false};  // waiting for the first byte of the next request
   bool alive{true};
 };
+
+// Status line and header fields as they go on the wire: one buffer, written together with the body
+// in one call (Beast's serializer walks a chain of small buffers, several times the cost).
+std::string serializedHeader(const bhttp::response<bhttp::string_body>& message) {
+  std::string out;
+  out.reserve(256);
+  out += "HTTP/1.1 ";
+  out += std::to_string(message.result_int());
+  out += ' ';
+  out += message.reason();
+  out += "\r\n";
+  for (const auto& field : message) {
+    out += field.name_string();
+    out += ": ";
+    out += field.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
+// Writes `message` (its header only for HEAD); the fields must already hold Content-Length and
+// Connection.
+template <class Stream>
+asio::awaitable<std::tuple<error_code, std::size_t>> writeResponse(
+    Stream& stream, const bhttp::response<bhttp::string_body>& message, bool header_only) {
+  const auto header = serializedHeader(message);
+  const std::array<asio::const_buffer, 2> buffers{
+      asio::buffer(header), header_only ? asio::const_buffer{} : asio::buffer(message.body())};
+  co_return co_await asio::async_write(stream, buffers, kUseTuple);
+}
 
 unsigned statusForReadError(const error_code& ec) {
   if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) return 431;
@@ -103,9 +138,15 @@ struct Server::Impl {
     bound_port = acceptor.local_endpoint().port();
   }
 
+  // With one I/O thread a connection's handlers cannot run concurrently: no strand needed.
+  asio::any_io_executor connectionExecutor() {
+    if (options.io_threads <= 1) return ioc.get_executor();
+    return asio::make_strand(ioc);
+  }
+
   asio::awaitable<void> acceptLoop() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kUseTuple);
+      auto [ec, socket] = co_await acceptor.async_accept(connectionExecutor(), kUseTuple);
       if (ec) {
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
         // Out of descriptors and the like: back off instead of spinning.
@@ -168,10 +209,16 @@ struct Server::Impl {
   asio::awaitable<void> serve(Stream& stream, Connection& connection) {
     beast::tcp_stream& lowest = *connection.lowest;
     beast::flat_buffer buffer(options.header_limit + kBufferSlack);
+    buffer.reserve(kInitialReadBuffer);
     boost::system::error_code peer_ec;
     const auto peer = lowest.socket().remote_endpoint(peer_ec);
     const auto peer_address =
         peer_ec ? std::nullopt : std::optional<asio::ip::address>{peer.address()};
+    // Without trusted proxies every request on this connection comes from the peer itself.
+    std::optional<Client> direct_client;
+    if (peer_address && options.forwarding.trusted_proxies.empty()) {
+      direct_client = resolveClient(options.forwarding, *peer_address, tls.has_value(), Request{});
+    }
     for (;;) {
       if (stopping.load()) co_return;
       bhttp::request_parser<bhttp::string_body> parser;
@@ -206,7 +253,10 @@ struct Server::Impl {
       Request request(parser.release());
       request.setId(next_id.fetch_add(1, std::memory_order_relaxed));
       request.setHttps(tls.has_value());
-      if (peer_address) {
+      if (direct_client) {
+        request.setRemoteAddress(direct_client->address);
+        request.setHttps(direct_client->https);
+      } else if (peer_address) {
         auto client = resolveClient(options.forwarding, *peer_address, tls.has_value(), request);
         request.setRemoteAddress(std::move(client.address));
         request.setHttps(client.https);
@@ -221,12 +271,8 @@ struct Server::Impl {
       if (status >= 200 && status != 204 && status != 304) message.content_length(body_size);
 
       lowest.expires_after(options.idle_timeout);
-      bhttp::response_serializer<bhttp::string_body> serializer(message);
-      if (request.method() == Verb::head) serializer.split(true);
       auto [write_ec, written] =
-          request.method() == Verb::head
-              ? co_await bhttp::async_write_header(stream, serializer, kUseTuple)
-              : co_await bhttp::async_write(stream, serializer, kUseTuple);
+          co_await writeResponse(stream, message, request.method() == Verb::head);
       if (options.log_requests) {
         auto micros = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() -
                                                                             request_started);
@@ -272,7 +318,7 @@ struct Server::Impl {
     message.keep_alive(false);
     message.prepare_payload();
     lowest.expires_after(options.idle_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(stream, message, kUseTuple);
+    auto [write_ec, written] = co_await writeResponse(stream, message, false);
     if (options.log_requests) log->info("[-] - - {} (rejected: {})", status, ec.message());
     if (write_ec || tls) co_return;
     // Half-close and drain, so that the client reads our answer rather than a reset caused by

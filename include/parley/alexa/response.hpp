@@ -130,8 +130,9 @@ class ResponseBuilder {
   std::optional<std::string> repromptSpeech() const;
   const boost::json::array& directives() const { return directives_; }
 
-  // {"version":"1.0","response":{…},"sessionAttributes":{…}}, without any checks.
-  boost::json::object toJson() const;
+  // {"version":"1.0","response":{…},"sessionAttributes":{…}}, without any checks; its values
+  // are allocated from `storage`.
+  boost::json::object toJson(boost::json::storage_ptr storage = {}) const;
   // toJson() as a string after checking SSML validity and the limits.
   boost::system::result<std::string> serialize(const ResponseLimits& limits = {}) const;
 

@@ -36,10 +36,11 @@ struct ServerOptions {
   bool log_requests{true};
 };
 
-// HTTP/1.1 server on Boost.Beast: C++20 coroutines, a session per connection on its own strand,
-// `io_threads` threads on one io_context and a worker pool for blocking routes. Keep-alive with
-// requests answered in order, one at a time per connection (pipelined requests wait in a bounded
-// buffer). Limits and timeouts from ServerOptions; malformed input gets 400 and a close.
+// HTTP/1.1 server on Boost.Beast: C++20 coroutines, a session per connection (on its own strand
+// when there are several I/O threads), `io_threads` threads on one io_context and a worker pool
+// for blocking routes. Keep-alive with requests answered in order, one at a time per connection
+// (pipelined requests wait in a bounded buffer). Limits and timeouts from ServerOptions; malformed
+// input gets 400 and a close.
 //
 // The constructor binds (throws boost::system::system_error when the address is taken or TLS
 // files are unusable); the router must outlive the server.
