@@ -395,6 +395,7 @@ std::vector<std::string> deployedEnvironment(const std::string& ca_file) {
           "PARLEY_STORAGE_TABLE_PREFIX=parley-skill-prod-",
           "PARLEY_STORAGE_CA_FILE=" + ca_file,
           "SSL_CERT_FILE=" + ca_file,
+          "PARLEY_TOKEN_PEPPER=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
           "AWS_REGION=us-east-1",
           "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
           "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
