@@ -441,6 +441,27 @@ TEST_F(PackagedBootstrap, RefusesToStartWithoutTheDeployedClientSecret) {
   EXPECT_EQ(fake.handedOut(), 0U);
 }
 
+// config/production.json requires the token pepper (R67): without PARLEY_TOKEN_PEPPER the deployed
+// function reports an init error instead of storing tokens unpeppered.
+TEST_F(PackagedBootstrap, RefusesToStartWithoutTheDeployedTokenPepper) {
+  const auto ca_file =
+      placeInTask("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt");
+  auto env = deployedEnvironment(ca_file);
+  std::erase_if(env,
+                [](const std::string& entry) { return entry.starts_with("PARLEY_TOKEN_PEPPER="); });
+  env.emplace_back("PARLEY_LINKING_CLIENT_ALEXA_SECRET=0123456789abcdef0123456789abcdef");
+  FakeRuntimeApi fake;
+  fake.enqueue(testing::readFixture("lambda/alexa-launch-event.json"));
+  EXPECT_EQ(waitFor(start(fake, "skill", "production", env), 10s), 1) << output();
+  const auto posts = fake.posts();
+  ASSERT_EQ(posts.size(), 1U) << output();
+  EXPECT_EQ(posts[0].kind, Posted::Kind::kInitError);
+  EXPECT_NE(output().find("linking.requireTokenPepper: PARLEY_TOKEN_PEPPER is not set"),
+            std::string::npos)
+      << output();
+  EXPECT_EQ(fake.handedOut(), 0U);
+}
+
 TEST_F(PackagedBootstrap, ReportsAMissingConfigurationAsAnInitError) {
   FakeRuntimeApi fake;
   fake.enqueue(testing::readFixture("lambda/alexa-launch-event.json"));
