@@ -51,3 +51,4 @@ bench: deps
 	cmake --build --preset release -j $(JOBS)
 	for b in build/release/bin/*_bench; do $$b --benchmark_min_time=0.5; done
 	bench/http/run.py
+	bench/http/token_rate.py

@@ -62,6 +62,7 @@ pid_t start(const FakeRuntimeApi& fake, Runtime runtime = Runtime::kBootstrap) {
          "PARLEY_STORAGE_TABLE_PREFIX=parley-skill-prod-", "PARLEY_STORAGE_CA_FILE=" + ca_file,
          "SSL_CERT_FILE=" + ca_file,
          "PARLEY_LINKING_CLIENT_ALEXA_SECRET=0123456789abcdef0123456789abcdef",
+         "PARLEY_TOKEN_PEPPER=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
          "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=example"});
   } else {
     env.emplace_back("SKILL_ENV=test");

@@ -17,6 +17,7 @@ linking::Options linkingOptions(const config::LinkingOptions& options) {
     throw std::invalid_argument("linking.mode: expected \"accounts\" or \"email-only\"");
   }
   out.success_page = options.success_page;
+  if (!options.token_pepper.empty()) out.token_digest = linking::TokenDigest{options.token_pepper};
   for (const auto& client : options.clients) {
     out.clients.push_back(linking::ClientOptions{.id = client.id,
                                                  .secret = client.secret,

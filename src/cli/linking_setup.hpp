@@ -16,7 +16,8 @@
 // `clients` and `tokens` subcommands (and the server).
 namespace parley::cli {
 
-// `linking.mode` and `linking.clients`. Throws std::invalid_argument for an unknown mode.
+// `linking.mode`, `linking.clients` and the token digest (peppered when PARLEY_TOKEN_PEPPER is
+// set). Throws std::invalid_argument for an unknown mode.
 linking::Options linkingOptions(const config::LinkingOptions& options);
 
 // The linking stores of the configured backend.

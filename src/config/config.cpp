@@ -6,6 +6,7 @@
 #include <charconv>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -393,11 +394,52 @@ void readLinking(Section section, LinkingOptions& linking, const Environment& en
     item.choices("responseTypes", client.response_types, kResponseTypes);
     return client;
   });
+  section.field("requireTokenPepper", linking.require_token_pepper);
   // Secrets stay out of committed files: staging and production take them from the environment.
   for (auto& client : linking.clients) {
     if (auto secret = environment.get(clientSecretVariable(client.id))) client.secret = *secret;
   }
   section.finish();
+}
+
+// The bytes of lower- or upper-case hex `text`, or nullopt when it is not hex.
+std::optional<std::string> decodeHex(std::string_view text) {
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::string bytes;
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = nibble(text[i]);
+    const int low = nibble(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    bytes.push_back(static_cast<char>(high * 16 + low));
+  }
+  return bytes;
+}
+
+// PARLEY_TOKEN_PEPPER: 32 bytes as 64 hex characters. The messages never repeat the value.
+void readTokenPepper(const std::string& file_name, const Environment& environment,
+                     LinkingOptions& linking) {
+  constexpr std::size_t kPepperHexChars = 64;
+  constexpr std::string_view kHowToMake = "e.g. from `openssl rand -hex 32`";
+  const std::string variable{kTokenPepperVariable};
+  const auto text = environment.get(variable);
+  if (text && !text->empty()) {
+    auto bytes = text->size() == kPepperHexChars ? decodeHex(*text) : std::nullopt;
+    if (!bytes) {
+      fail(Error::kInvalidValue,
+           variable + ": expected 64 hex characters (32 bytes, " + std::string{kHowToMake} + ")");
+    }
+    linking.token_pepper = std::move(*bytes);
+  } else if (linking.require_token_pepper) {
+    fail(Error::kInvalidValue, file_name + ": linking.requireTokenPepper: " + variable +
+                                   " is not set (64 hex characters, " + std::string{kHowToMake} +
+                                   ")");
+  }
 }
 
 // Where a parse error is, as "line L, column C" (1-based).
@@ -546,6 +588,7 @@ Result<Config> parse(std::string_view text, const std::string& file_name,
     readStorage(root.section("storage"), config.storage);
     readSkill(root.section("skill"), config.skill);
     readLinking(root.section("linking"), config.linking, environment);
+    readTokenPepper(file_name, environment, config.linking);
     auto lambda = root.section("lambda");
     lambda.field("functionName", config.lambda.function_name);
     lambda.finish();

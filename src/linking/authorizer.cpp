@@ -532,7 +532,7 @@ Outcome Authorizer::complete(const Verified& verified, const std::string& user_i
                              const FormInput& input) {
   const auto& request = verified.request;
   auto now = clock_.now();
-  Issuer issuer{stores_.grants, random_};
+  Issuer issuer{stores_.grants, random_, options_.token_digest};
   auto family = issuer.newFamily(verified.client.id, user_id, request.scope, now);
   std::vector<std::pair<std::string, std::string>> params;
   bool fragment = request.response_type == "token";

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -21,14 +22,45 @@ std::array<std::uint8_t, crypto_hash_sha256_BYTES> sha256(std::string_view data)
   return digest;
 }
 
+template <std::size_t N>
+std::string hex(const std::array<std::uint8_t, N>& bytes) {
+  std::string out(N * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), N);
+  out.pop_back();  // the terminating NUL
+  return out;
+}
+
+const unsigned char* bytesOf(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
+
 }  // namespace
 
-std::string sha256Hex(std::string_view data) {
-  auto digest = sha256(data);
-  std::string hex(digest.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  hex.pop_back();
-  return hex;
+std::string sha256Hex(std::string_view data) { return hex(sha256(data)); }
+
+std::string hmacSha256Hex(std::string_view key, std::string_view data) {
+  ensureSodium();
+  // The init/update/final API takes keys of any length, as RFC 2104 does.
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, bytesOf(key), key.size());
+  crypto_auth_hmacsha256_update(&state, bytesOf(data), data.size());
+  std::array<std::uint8_t, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  return hex(mac);
+}
+
+TokenDigest::TokenDigest(std::string_view pepper) {
+  if (pepper.size() != kPepperBytes) {
+    throw std::invalid_argument("the token pepper must have 32 bytes");
+  }
+  pepper_.emplace();
+  std::copy(pepper.begin(), pepper.end(), pepper_->begin());
+}
+
+std::string TokenDigest::hash(std::string_view token) const {
+  if (!pepper_) return sha256Hex(token);
+  return hmacSha256Hex({pepper_->data(), pepper_->size()}, token);
 }
 
 std::string base64Url(std::span<const std::uint8_t> bytes) {

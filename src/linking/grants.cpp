@@ -1,7 +1,5 @@
 #include "grants.hpp"
 
-#include "parley/linking/crypto.hpp"
-
 namespace parley::linking {
 
 std::string Issuer::newFamily(std::string_view client_id, std::string_view user_id,
@@ -20,7 +18,7 @@ std::string Issuer::accessToken(std::string_view family_id, storage::TimePoint n
                                 std::chrono::seconds ttl) {
   auto token = randomToken(random_, "at");
   grants_.createAccessToken(
-      storage::AccessToken{.hash = sha256Hex(token),
+      storage::AccessToken{.hash = digest_.hash(token),
                            .family_id = std::string{family_id},
                            .created_at = now,
                            .expires_at = ttl.count() > 0 ? std::optional{now + ttl} : std::nullopt,
@@ -31,7 +29,7 @@ std::string Issuer::accessToken(std::string_view family_id, storage::TimePoint n
 std::string Issuer::refreshToken(std::string_view family_id, std::string_view parent_hash,
                                  storage::TimePoint now) {
   auto token = randomToken(random_, "rt");
-  grants_.createRefreshToken(storage::RefreshToken{.hash = sha256Hex(token),
+  grants_.createRefreshToken(storage::RefreshToken{.hash = digest_.hash(token),
                                                    .family_id = std::string{family_id},
                                                    .parent_hash = std::string{parent_hash},
                                                    .created_at = now,
@@ -44,7 +42,7 @@ std::string Issuer::refreshToken(std::string_view family_id, std::string_view pa
 std::string Issuer::code(const storage::AuthorizationCode& bound) {
   auto code = randomToken(random_, "ac");
   auto record = bound;
-  record.hash = sha256Hex(code);
+  record.hash = digest_.hash(code);
   grants_.createCode(record);
   return code;
 }

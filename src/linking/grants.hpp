@@ -5,14 +5,16 @@
 #include <string>
 
 #include "parley/core/random.hpp"
+#include "parley/linking/crypto.hpp"
 #include "parley/storage/grant_store.hpp"
 
 namespace parley::linking {
 
-// Issues codes and tokens: raw values go back to the caller once, only hashes are stored.
+// Issues codes and tokens: raw values go back to the caller once, only their digests are stored.
 class Issuer {
  public:
-  Issuer(storage::GrantStore& grants, core::Random& random) : grants_(grants), random_(random) {}
+  Issuer(storage::GrantStore& grants, core::Random& random, const TokenDigest& digest)
+      : grants_(grants), random_(random), digest_(digest) {}
 
   std::string newFamily(std::string_view client_id, std::string_view user_id,
                         std::string_view scope, storage::TimePoint now);
@@ -20,11 +22,12 @@ class Issuer {
                           std::chrono::seconds ttl);  // ttl 0: no expiry
   std::string refreshToken(std::string_view family_id, std::string_view parent_hash,
                            storage::TimePoint now);
-  std::string code(const storage::AuthorizationCode& bound);  // hash filled in here
+  std::string code(const storage::AuthorizationCode& bound);  // digest filled in here
 
  private:
   storage::GrantStore& grants_;
   core::Random& random_;
+  const TokenDigest& digest_;
 };
 
 }  // namespace parley::linking

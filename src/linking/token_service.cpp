@@ -248,7 +248,7 @@ TokenResponse TokenService::authorizationCode(const storage::OAuthClient& client
   auto raw = param(form, "code");
   if (!raw) return error(400, "invalid_request", "code is missing.");
   auto invalid = [this] { return error(400, "invalid_grant", "The code is invalid."); };
-  auto hash = sha256Hex(*raw);
+  auto hash = options_.token_digest.hash(*raw);
   auto code = stores_.grants.findCode(hash);
   if (!code) return invalid();
   auto now = clock_.now();
@@ -275,7 +275,7 @@ TokenResponse TokenService::authorizationCode(const storage::OAuthClient& client
   }
   auto family = stores_.grants.findFamily(code->family_id);
   if (!family || family->revoked_at) return invalid();
-  Issuer issuer{stores_.grants, random_};
+  Issuer issuer{stores_.grants, random_, options_.token_digest};
   return issueResponse(client, family->id, issuer.refreshToken(family->id, "", now), family->scope);
 }
 
@@ -284,7 +284,7 @@ TokenResponse TokenService::refresh(const storage::OAuthClient& client, const Pa
   if (!raw) return error(400, "invalid_request", "refresh_token is missing.");
   auto invalid = [this] { return error(400, "invalid_grant", "The refresh token is invalid."); };
   auto now = clock_.now();
-  auto token = stores_.grants.findRefreshToken(sha256Hex(*raw));
+  auto token = stores_.grants.findRefreshToken(options_.token_digest.hash(*raw));
   if (!token || token->revoked || (token->revoke_after && *token->revoke_after <= now)) {
     return invalid();
   }
@@ -322,7 +322,7 @@ TokenResponse TokenService::refresh(const storage::OAuthClient& client, const Pa
     unused[i].revoked = true;  // oldest first
     stores_.grants.updateRefreshToken(unused[i]);
   }
-  Issuer issuer{stores_.grants, random_};
+  Issuer issuer{stores_.grants, random_, options_.token_digest};
   return issueResponse(client, family->id, issuer.refreshToken(family->id, token->hash, now),
                        granted);
 }
@@ -330,7 +330,7 @@ TokenResponse TokenService::refresh(const storage::OAuthClient& client, const Pa
 TokenResponse TokenService::issueResponse(const storage::OAuthClient& client,
                                           std::string_view family_id, std::string refresh_token,
                                           std::string_view scope) {
-  Issuer issuer{stores_.grants, random_};
+  Issuer issuer{stores_.grants, random_, options_.token_digest};
   auto access = issuer.accessToken(family_id, clock_.now(), client.access_token_ttl);
   TokenResponse response{
       .status = 200,
@@ -351,7 +351,7 @@ TokenResponse TokenService::revoke(const TokenInput& input) {
   auto& client = std::get<storage::OAuthClient>(authenticated);
   auto raw = param(input.form, "token");
   if (!raw) return error(400, "invalid_request", "token is missing.");
-  auto hash = sha256Hex(*raw);
+  auto hash = options_.token_digest.hash(*raw);
   auto now = clock_.now();
   auto owned = [&](std::string_view family_id) {
     auto family = stores_.grants.findFamily(family_id);
@@ -370,7 +370,7 @@ TokenResponse TokenService::revoke(const TokenInput& input) {
 
 std::optional<std::string> TokenService::resolveAccessToken(std::string_view token) {
   if (token.empty() || token.size() > 512) return std::nullopt;
-  auto grant = stores_.grants.findAccessGrant(sha256Hex(token));
+  auto grant = stores_.grants.findAccessGrant(options_.token_digest.hash(token));
   if (!grant) {
     bool legacy =
         token.size() == 32 && token.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -417,7 +417,7 @@ std::size_t TokenService::revokeUser(std::string_view user_id, std::string_view 
 
 std::optional<storage::GrantFamily> TokenService::grantOf(std::string_view access_token) {
   if (access_token.empty() || access_token.size() > 512) return std::nullopt;
-  auto grant = stores_.grants.findAccessGrant(sha256Hex(access_token));
+  auto grant = stores_.grants.findAccessGrant(options_.token_digest.hash(access_token));
   if (!grant) return std::nullopt;
   return std::move(grant->family);
 }
@@ -429,7 +429,7 @@ std::optional<IssuedTokens> TokenService::issue(std::string_view user_id,
   auto now = clock_.now();
   std::string scope;
   for (const auto& item : client->default_scopes) scope += (scope.empty() ? "" : " ") + item;
-  Issuer issuer{stores_.grants, random_};
+  Issuer issuer{stores_.grants, random_, options_.token_digest};
   auto family = issuer.newFamily(client->id, user_id, scope, now);
   return IssuedTokens{.access_token = issuer.accessToken(family, now, client->access_token_ttl),
                       .refresh_token = issuer.refreshToken(family, "", now),

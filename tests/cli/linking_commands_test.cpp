@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,10 +67,11 @@ class LinkingCommands : public ::testing::Test {
   }
 
   parley::testing::SkillRun skill(const std::vector<std::string>& args) {
-    return parley::testing::runSkill(dir_.path(), args);
+    return parley::testing::runSkill(dir_.path(), args, environment_);
   }
 
   parley::testing::TempDir dir_;
+  std::map<std::string, std::string> environment_;  // of every `skill` run
 };
 
 TEST_F(LinkingCommands, AddsListsAndRemovesClientsShowingTheSecretOnce) {
@@ -125,6 +127,31 @@ TEST_F(LinkingCommands, SkillDisabledWithoutATokenRevokesTheLinkRecordedAtLinkin
   auto linked = skill({"invoke", request("skill-event-account-linked.json", token)});
   ASSERT_EQ(linked.code, 0) << linked.err;
   auto disabled = skill({"invoke", request("skill-event-skill-disabled.json", "")});
+  ASSERT_EQ(disabled.code, 0) << disabled.err;
+  EXPECT_EQ(launch(token).at("card").at("type"), "LinkAccount");
+  EXPECT_EQ(skill({"tokens", "revoke", "--user", user}).out, "revoked 0 grant(s)\n");
+}
+
+// R67 through the real binary: a token issued by `skill tokens issue` under pepper P greets under
+// P; under another pepper or none the skill does not know it (the LinkAccount card), and a
+// SkillDisabled carrying it cannot find its grant.
+TEST_F(LinkingCommands, TokensIssuedUnderAPepperAreKnownOnlyUnderThatPepper) {
+  const std::map<std::string, std::string> pepper_p{{"PARLEY_TOKEN_PEPPER", std::string(64, 'a')}};
+  const std::map<std::string, std::string> pepper_q{{"PARLEY_TOKEN_PEPPER", std::string(64, 'b')}};
+  const char* welcome = "<speak>Welcome ada@example.com! You are authenticated.</speak>";
+  environment_ = pepper_p;
+  const auto [user, token] = linkedUser("ada@example.com");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(launch(token).at("outputSpeech").at("ssml"), welcome);
+  for (const auto& other : {pepper_q, std::map<std::string, std::string>{}}) {
+    environment_ = other;
+    EXPECT_EQ(launch(token).at("card").at("type"), "LinkAccount");
+    auto disabled = skill({"invoke", request("skill-event-skill-disabled.json", token)});
+    ASSERT_EQ(disabled.code, 0) << disabled.err;
+  }
+  environment_ = pepper_p;
+  EXPECT_EQ(launch(token).at("outputSpeech").at("ssml"), welcome);  // nothing was revoked
+  auto disabled = skill({"invoke", request("skill-event-skill-disabled.json", token)});
   ASSERT_EQ(disabled.code, 0) << disabled.err;
   EXPECT_EQ(launch(token).at("card").at("type"), "LinkAccount");
   EXPECT_EQ(skill({"tokens", "revoke", "--user", user}).out, "revoked 0 grant(s)\n");

@@ -38,6 +38,8 @@ TEST(Parse, EmptyObjectGivesDefaults) {
   EXPECT_TRUE(config.server.trusted_proxies.empty());
   EXPECT_EQ(config.server.proxy_headers, ProxyHeaders::kXForwarded);
   EXPECT_FALSE(config.server.require_https);
+  EXPECT_FALSE(config.linking.require_token_pepper);
+  EXPECT_TRUE(config.linking.token_pepper.empty());
 }
 
 TEST(Parse, ClientsAllowOnlyTheCodeGrantUnlessResponseTypesSaysSo) {
@@ -61,13 +63,14 @@ TEST(Parse, ReadsEveryKey) {
                 "endpoint": "http://127.0.0.1:8000", "tablePrefix": "p-", "caFile": "ca.pem"},
     "skill": {"applicationIds": ["amzn1.ask.skill.1", "amzn1.ask.skill.2"],
               "verifySignatures": true, "views": "v", "seed": 18446744073709551615},
-    "linking": {"mode": "email-only", "successPage": false,
+    "linking": {"mode": "email-only", "successPage": false, "requireTokenPepper": true,
                 "clients": [{"id": "c1", "secret": "s1", "name": "One",
                              "redirectUris": ["https://a/1", "https://b/1"]},
                             {"id": "c2"}]},
     "lambda": {"functionName": "fn"},
     "log": {"level": "warn"}
-  })");
+  })",
+                        {{"PARLEY_TOKEN_PEPPER", std::string(64, 'a')}});
   EXPECT_EQ(config.server.host, "0.0.0.0");
   EXPECT_EQ(config.server.port, 8443);
   EXPECT_EQ(config.server.io_threads, 3);
@@ -93,6 +96,7 @@ TEST(Parse, ReadsEveryKey) {
   EXPECT_EQ(config.skill.seed, 18446744073709551615ull);
   EXPECT_EQ(config.linking.mode, "email-only");
   EXPECT_FALSE(config.linking.success_page);
+  EXPECT_TRUE(config.linking.require_token_pepper);
   ASSERT_EQ(config.linking.clients.size(), 2u);
   EXPECT_EQ(config.linking.clients[0].id, "c1");
   EXPECT_EQ(config.linking.clients[0].secret, "s1");
@@ -297,6 +301,47 @@ TEST(Overrides, BadValuesNameFileKeyAndVariable) {
             "f.json: storage.type (from PARLEY_STORAGE_TYPE): expected one of sqlite, dynamodb");
 }
 
+const std::string kPepperHex = "000102030405060708090a0b0c0d0e0f101112131415161718191A1B1C1D1E1F";
+
+TEST(TokenPepper, ComesFromTheEnvironmentAsHex) {
+  auto config = parseOk("{}", {{"PARLEY_TOKEN_PEPPER", kPepperHex}});
+  std::string expected;
+  for (char byte = 0; byte < 32; ++byte) expected.push_back(byte);
+  EXPECT_EQ(config.linking.token_pepper, expected);
+  // An empty variable is an unset one (a deploy tool may pass "").
+  EXPECT_TRUE(parseOk("{}", {{"PARLEY_TOKEN_PEPPER", ""}}).linking.token_pepper.empty());
+  // Not a file key: the pepper stays out of committed files.
+  auto in_file = parse(R"({"linking": {"tokenPepper": "00"}})", "f.json", {});
+  ASSERT_FALSE(in_file);
+  EXPECT_EQ(in_file.error().code, Error::kUnknownKey);
+}
+
+TEST(TokenPepper, MalformedValuesAreRefusedWithoutRepeatingThem) {
+  for (std::string bad :
+       {kPepperHex.substr(0, 62), kPepperHex + "00", kPepperHex.substr(0, 63),
+        kPepperHex.substr(0, 63) + "g", std::string(64, ' '), std::string(64, 'z')}) {
+    auto config = parse("{}", "f.json", {{"PARLEY_TOKEN_PEPPER", bad}});
+    ASSERT_FALSE(config) << bad;
+    EXPECT_EQ(config.error().code, Error::kInvalidValue);
+    EXPECT_EQ(config.error().message,
+              "PARLEY_TOKEN_PEPPER: expected 64 hex characters (32 bytes, e.g. from `openssl rand "
+              "-hex 32`)");
+  }
+}
+
+TEST(TokenPepper, RequiredPepperMustBeSet) {
+  auto missing =
+      parse(R"({"linking": {"requireTokenPepper": true}})", "config/production.json", {});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Error::kInvalidValue);
+  EXPECT_EQ(missing.error().message,
+            "config/production.json: linking.requireTokenPepper: PARLEY_TOKEN_PEPPER is not set "
+            "(64 hex characters, e.g. from `openssl rand -hex 32`)");
+  EXPECT_FALSE(parse("{}", "f.json", {{"PARLEY_LINKING_REQUIRE_TOKEN_PEPPER", "true"}}));
+  EXPECT_TRUE(parse(R"({"linking": {"requireTokenPepper": true}})", "f.json",
+                    {{"PARLEY_TOKEN_PEPPER", kPepperHex}}));
+}
+
 TEST(Load, ReadsTheSelectedFileAndRecordsWhereFrom) {
   parley::testing::TempDir dir;
   dir.write("test.json", R"({"server": {"port": 1234}})");
@@ -355,15 +400,23 @@ TEST(ShippedConfig, TestUsesSqliteWithoutSignatures) {
   auto config = load({{"SKILL_ENV", "test"}},
                      {.file = {}, .directory = parley::testing::sourceDir() / "config"});
   ASSERT_TRUE(config) << config.error().message;
+  EXPECT_FALSE(config->linking.require_token_pepper);
   EXPECT_EQ(config->storage.type, StorageType::kSqlite);
   EXPECT_FALSE(config->skill.verify_signatures);
 }
 
 TEST(ShippedConfig, StagesUseDynamoDbWithTheirOwnPrefixAndVerifySignatures) {
   for (std::string stage : {"staging", "production"}) {
-    auto config = load({{"AWS_LAMBDA_FUNCTION_NAME", "parley-" + stage}},
-                       {.file = {}, .directory = parley::testing::sourceDir() / "config"});
+    const auto directory = parley::testing::sourceDir() / "config";
+    Environment environment{{"AWS_LAMBDA_FUNCTION_NAME", "parley-" + stage}};
+    // They store tokens under a pepper and refuse to start without one (R67).
+    auto without = load(environment, {.file = {}, .directory = directory});
+    ASSERT_FALSE(without) << stage;
+    EXPECT_NE(without.error().message.find("PARLEY_TOKEN_PEPPER is not set"), std::string::npos);
+    environment.set("PARLEY_TOKEN_PEPPER", kPepperHex);
+    auto config = load(environment, {.file = {}, .directory = directory});
     ASSERT_TRUE(config) << config.error().message;
+    EXPECT_TRUE(config->linking.require_token_pepper);
     EXPECT_EQ(config->environment, stage);
     EXPECT_EQ(config->storage.type, StorageType::kDynamoDb);
     EXPECT_EQ(config->storage.table_prefix, "parley-" + stage + "-");

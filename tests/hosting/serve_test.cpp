@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <thread>
@@ -576,6 +577,23 @@ TEST_F(Serve, RefusesToStartWithBadProxySettings) {
       std::string::npos);
   EXPECT_NE(run(R"(, "requireHttps": true)").find("server.requireHttps: needs server.tls"),
             std::string::npos);
+}
+
+// A token pepper that is not 64 hex characters stops `skill serve` before it listens, with a
+// message that names the variable and never repeats its value.
+TEST_F(Serve, RefusesToStartWithAMalformedTokenPepper) {
+  const std::string bad_pepper = "not-a-pepper-" + std::string(51, 'q');  // 64 characters
+  ::setenv("PARLEY_TOKEN_PEPPER", bad_pepper.c_str(), 1);                 // inherited by the child
+  const auto config = dir_.write("pepper.json", R"({"storage": {"path": ":memory:"}})");
+  ServeProcess process(config, dir_ / "pepper.log");
+  ::unsetenv("PARLEY_TOKEN_PEPPER");
+  EXPECT_EQ(process.port(), 0);
+  EXPECT_EQ(process.stop(), 2);
+  const auto log = process.log();
+  EXPECT_EQ(log,
+            "PARLEY_TOKEN_PEPPER: expected 64 hex characters (32 bytes, e.g. from `openssl rand "
+            "-hex 32`)\n");
+  EXPECT_EQ(log.find(bad_pepper.substr(0, 12)), std::string::npos);
 }
 
 TEST_F(Serve, StopsCleanlyOnSigterm) {

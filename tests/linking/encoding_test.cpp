@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "parley/linking/crypto.hpp"
 #include "parley/linking/email.hpp"
 
@@ -63,6 +65,41 @@ TEST(Crypto, HashesAndTokensHaveTheSpecifiedShape) {
   EXPECT_TRUE(constantTimeEqual("abc", "abc"));
   EXPECT_FALSE(constantTimeEqual("abc", "abd"));
   EXPECT_FALSE(constantTimeEqual("abc", "abcd"));
+}
+
+TEST(Crypto, HmacSha256MatchesRfc4231) {
+  // RFC 4231 §4.3, test case 2.
+  EXPECT_EQ(hmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// R67: with a pepper the stored digest is HMAC-SHA-256(pepper, token), without one SHA-256.
+TEST(TokenDigest, WithAPepperIsTheHmacOfTheTokenUnderIt) {
+  std::string pepper;
+  for (char byte = 0; byte < 32; ++byte) pepper.push_back(byte);  // 00 01 … 1f
+  const TokenDigest peppered{pepper};
+  EXPECT_TRUE(peppered.peppered());
+  // `openssl dgst -sha256 -mac HMAC -macopt hexkey:000102…1f` of "at_abc".
+  EXPECT_EQ(peppered.hash("at_abc"),
+            "452075d03de14c9e2ec4426b51a9172b1877870eb09c5255b99120ef7d378290");
+  EXPECT_EQ(peppered.hash("at_abc"), hmacSha256Hex(pepper, "at_abc"));
+  EXPECT_NE(peppered.hash("at_abc"), sha256Hex("at_abc"));
+  EXPECT_NE(peppered.hash("at_abc"), peppered.hash("at_abd"));
+
+  std::string other_pepper = pepper;
+  other_pepper.back() = '\x20';
+  EXPECT_NE(TokenDigest{other_pepper}.hash("at_abc"), peppered.hash("at_abc"));
+
+  const TokenDigest plain;
+  EXPECT_FALSE(plain.peppered());
+  EXPECT_EQ(plain.hash("at_abc"),
+            "19816b7a06bdd540c92090a4be2c009bec8c8aca6f875284eb8e996fbb7a1bfe");
+}
+
+TEST(TokenDigest, RefusesAPepperThatIsNot32Bytes) {
+  EXPECT_THROW(TokenDigest{std::string(31, 'p')}, std::invalid_argument);
+  EXPECT_THROW(TokenDigest{std::string(64, 'a')}, std::invalid_argument);
+  EXPECT_THROW(TokenDigest{""}, std::invalid_argument);
 }
 
 TEST(NormalizeEmail, TrimsAndLowerCases) {

@@ -18,8 +18,10 @@ using Time = std::chrono::system_clock::time_point;
 
 const Time kNow{seconds{1'700'000'000}};
 
-// The whole flow on one SQLite file; afterwards the file holds none of the raw values (T93).
-TEST(SqliteLinking, FullFlowLeavesNoSecretInTheDatabaseFile) {
+// The whole flow on one SQLite file; afterwards the file holds none of the raw values (T93), and
+// with a pepper (R67) not the pepper either.
+void expectNoSecretInTheDatabaseFileAfterAFullFlow(const TokenDigest& digest,
+                                                   const std::string& pepper) {
   TempDir dir;
   auto path = (dir / "linking.db").string();
   core::ManualClock clock{kNow};
@@ -35,6 +37,7 @@ TEST(SqliteLinking, FullFlowLeavesNoSecretInTheDatabaseFile) {
     storage::sqlite::SqliteClientStore clients{db};
     auto options = testOptions(Mode::kAccounts);
     options.success_page = false;
+    options.token_digest = digest;
     Authorizer authorizer{options,
                           AuthorizerStores{.users = users,
                                            .pending = pending,
@@ -94,6 +97,22 @@ TEST(SqliteLinking, FullFlowLeavesNoSecretInTheDatabaseFile) {
   }
   EXPECT_NE(bytes.find("user@example.com"), std::string::npos);  // the dump is readable
   for (const auto& secret : secrets) EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
+  if (!pepper.empty()) {
+    EXPECT_EQ(bytes.find(pepper), std::string::npos);
+    EXPECT_EQ(bytes.find(sha256Hex(secrets.back())), std::string::npos);  // the refresh token
+    EXPECT_NE(bytes.find(digest.hash(secrets.back())), std::string::npos);
+  }
+}
+
+TEST(SqliteLinking, FullFlowLeavesNoSecretInTheDatabaseFile) {
+  expectNoSecretInTheDatabaseFileAfterAFullFlow(TokenDigest{}, "");
+}
+
+TEST(SqliteLinking, FullFlowWithATokenPepperLeavesNoSecretOrPepperInTheDatabaseFile) {
+  core::SecureRandom random;
+  std::string pepper(TokenDigest::kPepperBytes, '\0');
+  random.fill(std::span{reinterpret_cast<std::uint8_t*>(pepper.data()), pepper.size()});
+  expectNoSecretInTheDatabaseFileAfterAFullFlow(TokenDigest{pepper}, pepper);
 }
 
 }  // namespace

@@ -465,6 +465,40 @@ TEST_F(TokenTest, IssueAndRevokeForOperators) {
   EXPECT_EQ(tokens_->revokeUser("user-1"), 0u);
 }
 
+// R67: tokens and codes are stored under the pepper they were issued with; under another pepper
+// or none they are unknown (a new pepper makes users link again).
+TEST_F(TokenTest, TokensAndCodesIssuedUnderAPepperWorkOnlyUnderThatPepper) {
+  auto withPepper = [](std::optional<char> fill) {
+    auto options = testOptions(Mode::kEmailOnly);
+    if (fill) options.token_digest = TokenDigest{std::string(TokenDigest::kPepperBytes, *fill)};
+    return options;
+  };
+  rebuild(withPepper('P'));
+  auto issued = redeem(codeFor());
+  ASSERT_EQ(issued.status, 200);
+  auto access = field(issued, "access_token");
+  auto refresh_token = field(issued, "refresh_token");
+  auto unredeemed = codeFor(goodParams("st-2", "code"), "second@example.com");
+  ASSERT_TRUE(tokens_->resolveAccessToken(access));
+  EXPECT_TRUE(tokens_->grantOf(access));
+  EXPECT_EQ(refreshWith(refresh_token).status, 200);
+  // What the grant store holds is the HMAC, not the plain SHA-256 of the token.
+  EXPECT_TRUE(grants_.findAccessToken(hmacSha256Hex(std::string(32, 'P'), access)));
+  EXPECT_FALSE(grants_.findAccessToken(sha256Hex(access)));
+
+  for (auto other : {std::optional<char>{'Q'}, std::optional<char>{}}) {
+    rebuild(withPepper(other));
+    EXPECT_FALSE(tokens_->resolveAccessToken(access));
+    EXPECT_FALSE(tokens_->grantOf(access));
+    EXPECT_EQ(userinfoStatus(access), "401");
+    expectError(refreshWith(refresh_token), 400, "invalid_grant");
+    expectError(redeem(unredeemed), 400, "invalid_grant");
+  }
+  rebuild(withPepper('P'));
+  EXPECT_TRUE(tokens_->resolveAccessToken(access));
+  EXPECT_EQ(redeem(unredeemed).status, 200);  // the failed attempts above did not use it up
+}
+
 // T99 at the service: AlexaSkillEvent.SkillDisabled hands over the token Alexa held, which may
 // have expired; the skill revokes the grants of its user for its client.
 TEST_F(TokenTest, RevokingTheLinkOfATokenRevokesItsUsersGrantsForItsClientOnly) {

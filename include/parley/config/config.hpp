@@ -65,7 +65,7 @@ Result<Source> selectSource(const Environment& environment, const LoadOptions& o
 // words (server.port → PARLEY_SERVER_PORT, storage.tablePrefix → PARLEY_STORAGE_TABLE_PREFIX,
 // server.tls.cert → PARLEY_SERVER_TLS_CERT); lists take comma-separated values; PORT also sets
 // server.port when PARLEY_SERVER_PORT is not set. In linking.clients only the secret has one:
-// clientSecretVariable(id).
+// clientSecretVariable(id). The token pepper comes from kTokenPepperVariable only.
 Result<Config> parse(std::string_view text, const std::string& file_name,
                      const Environment& environment);
 
@@ -74,6 +74,9 @@ Result<Config> load(const Environment& environment, const LoadOptions& options =
 
 // The variable that overrides `path` ("storage.tablePrefix" → "PARLEY_STORAGE_TABLE_PREFIX").
 std::string overrideVariable(std::string_view path);
+
+// The variable holding the token pepper (64 hex characters), the only place it is read from.
+inline constexpr std::string_view kTokenPepperVariable = "PARLEY_TOKEN_PEPPER";
 
 // The variable that replaces the secret of the linking client `client_id`: upper-cased, other
 // characters as "_" ("alexa-skill" → "PARLEY_LINKING_CLIENT_ALEXA_SKILL_SECRET").

@@ -70,6 +70,11 @@ struct LinkingOptions {
   std::string mode{"accounts"};
   bool success_page{true};
   std::vector<LinkingClient> clients{};
+  // Refuse to start without a token pepper (true in staging and production).
+  bool require_token_pepper{false};
+  // The 32 bytes of PARLEY_TOKEN_PEPPER (given as 64 hex characters), never read from a file;
+  // empty: tokens are stored as plain SHA-256. A secret: never log it.
+  std::string token_pepper{};
 };
 
 struct LambdaOptions {

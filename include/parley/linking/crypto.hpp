@@ -1,6 +1,9 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -9,9 +12,35 @@
 
 namespace parley::linking {
 
-// Lower-case hex SHA-256: how every token, code, handle, CSRF token, cookie value and client
-// secret is stored and looked up (R7, R67).
+// Lower-case hex SHA-256. Tokens and codes are stored through TokenDigest instead; this plain
+// digest stays for values a pepper would not protect or must not depend on: the sign-in page's
+// handle, CSRF token and binding cookie (random, bound to one browser, dead after minutes), the
+// e-mail throttle key (the accounts table holds the e-mail itself) and client secrets (random 256
+// bits, and a new pepper must not invalidate the secret typed into the Alexa console).
 std::string sha256Hex(std::string_view data);
+
+// Lower-case hex HMAC-SHA-256 (RFC 2104) of `data` under `key`.
+std::string hmacSha256Hex(std::string_view key, std::string_view data);
+
+// How access tokens, refresh tokens and authorization codes are stored and looked up (R67):
+// HMAC-SHA-256(pepper, token) with a 32-byte pepper held outside the database, so a copy of the
+// database alone cannot test guesses offline; SHA-256(token) when no pepper is configured. Both
+// are 64 lower-case hex characters. Another pepper matches none of the stored digests: changing
+// it invalidates every issued token and code (users link again).
+class TokenDigest {
+ public:
+  static constexpr std::size_t kPepperBytes = 32;
+
+  TokenDigest() = default;  // no pepper: plain SHA-256
+  // Throws std::invalid_argument unless `pepper` has kPepperBytes bytes.
+  explicit TokenDigest(std::string_view pepper);
+
+  std::string hash(std::string_view token) const;
+  bool peppered() const { return pepper_.has_value(); }
+
+ private:
+  std::optional<std::array<char, kPepperBytes>> pepper_{};
+};
 
 // Base64url without padding (RFC 4648 §5).
 std::string base64Url(std::span<const std::uint8_t> bytes);

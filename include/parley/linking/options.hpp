@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/linking/crypto.hpp"
 #include "parley/linking/password.hpp"
 
 namespace parley::linking {
@@ -47,6 +48,9 @@ struct Options {
   // R75: accept bare 32-hex user ids (the original kit's tokens) in resolveAccessToken during a
   // migration window. Off by default; every use is logged.
   bool accept_legacy_tokens{};
+  // How tokens and codes are stored and looked up (R67): peppered HMAC in staging and
+  // production, plain SHA-256 when no pepper is configured.
+  TokenDigest token_digest{};
 };
 
 // The first reason `options` must not be served (R6, R25, R34, R73), or nullopt when valid.

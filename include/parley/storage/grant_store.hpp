@@ -24,7 +24,7 @@ struct GrantFamily {
 };
 
 struct AuthorizationCode {
-  std::string hash{};  // key: SHA-256 of the code
+  std::string hash{};  // key: hex digest of the code (R7, R67)
   std::string family_id{};
   std::string client_id{};
   std::string user_id{};

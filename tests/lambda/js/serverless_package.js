@@ -12,6 +12,7 @@ const source = path.resolve(process.argv[2]);
 const serverless = path.join(__dirname, 'node_modules', '.bin', 'serverless');
 const skillId = 'amzn1.ask.skill.8f3c2e71-6a4b-4c1d-b2e9-5d7a0c9f1e36';
 const clientSecret = 'test-client-secret-0123456789abcdef0123';
+const tokenPepper = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 // An empty zip (end-of-central-directory record only) when `make package` has not run.
 const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
 
@@ -27,7 +28,7 @@ function packageService(descriptor, stage) {
   fs.mkdirSync(path.join(dir, 'home'));
   // Only PATH and a fresh HOME: no AWS credentials, profiles or region from the developer.
   const env = { PATH: process.env.PATH, HOME: path.join(dir, 'home'), PARLEY_SKILL_ID: skillId,
-    PARLEY_CLIENT_SECRET: clientSecret,
+    PARLEY_CLIENT_SECRET: clientSecret, PARLEY_TOKEN_PEPPER: tokenPepper,
     SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
   const run = spawnSync(serverless, ['package', '--stage', stage], { cwd: path.join(dir, 'deploy'), env, encoding: 'utf8',
     timeout: 180000 });
@@ -59,6 +60,8 @@ assert.equal(vars.SSL_CERT_FILE, '/etc/pki/tls/certs/ca-bundle.crt');
 assert.equal(vars.PARLEY_SKILL_APPLICATION_IDS, skillId);
 // The config client `alexa` has no secret of its own (config/production.json).
 assert.equal(vars.PARLEY_LINKING_CLIENT_ALEXA_SECRET, clientSecret);
+// config/production.json requires the token pepper; it comes from the deployer's environment.
+assert.equal(vars.PARLEY_TOKEN_PEPPER, tokenPepper);
 
 // Alexa may invoke it for this skill only.
 const alexa = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties)

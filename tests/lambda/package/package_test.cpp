@@ -395,6 +395,7 @@ std::vector<std::string> deployedEnvironment(const std::string& ca_file) {
           "PARLEY_STORAGE_TABLE_PREFIX=parley-skill-prod-",
           "PARLEY_STORAGE_CA_FILE=" + ca_file,
           "SSL_CERT_FILE=" + ca_file,
+          "PARLEY_TOKEN_PEPPER=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
           "AWS_REGION=us-east-1",
           "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
           "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -437,6 +438,27 @@ TEST_F(PackagedBootstrap, RefusesToStartWithoutTheDeployedClientSecret) {
   const auto message = json::parse(posts[0].body).at("errorMessage").as_string();
   EXPECT_NE(message.find("'alexa'"), json::string::npos) << message;
   EXPECT_NE(message.find("secret"), json::string::npos) << message;
+  EXPECT_EQ(fake.handedOut(), 0U);
+}
+
+// config/production.json requires the token pepper (R67): without PARLEY_TOKEN_PEPPER the deployed
+// function reports an init error instead of storing tokens unpeppered.
+TEST_F(PackagedBootstrap, RefusesToStartWithoutTheDeployedTokenPepper) {
+  const auto ca_file =
+      placeInTask("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt");
+  auto env = deployedEnvironment(ca_file);
+  std::erase_if(env,
+                [](const std::string& entry) { return entry.starts_with("PARLEY_TOKEN_PEPPER="); });
+  env.emplace_back("PARLEY_LINKING_CLIENT_ALEXA_SECRET=0123456789abcdef0123456789abcdef");
+  FakeRuntimeApi fake;
+  fake.enqueue(testing::readFixture("lambda/alexa-launch-event.json"));
+  EXPECT_EQ(waitFor(start(fake, "skill", "production", env), 10s), 1) << output();
+  const auto posts = fake.posts();
+  ASSERT_EQ(posts.size(), 1U) << output();
+  EXPECT_EQ(posts[0].kind, Posted::Kind::kInitError);
+  EXPECT_NE(output().find("linking.requireTokenPepper: PARLEY_TOKEN_PEPPER is not set"),
+            std::string::npos)
+      << output();
   EXPECT_EQ(fake.handedOut(), 0U);
 }
 

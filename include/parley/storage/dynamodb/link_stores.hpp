@@ -11,7 +11,7 @@
 #include "parley/storage/throttle_store.hpp"
 
 // The account-linking stores on DynamoDB, one table per entity (tables.hpp), every item keyed by
-// the string `id`: the SHA-256 hash for requests, codes and tokens (so a lookup by hash is one
+// the string `id`: the hex digest for requests, codes and tokens (so a lookup by hash is one
 // strongly consistent GetItem), the client id, the normalized e-mail, the family id or the
 // throttle key, the Alexa user id. Times are epoch milliseconds (N); expiring items also carry
 // `ttl` (epoch seconds) for DynamoDB's TTL, which deletes late, so expiry is always checked
