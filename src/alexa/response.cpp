@@ -179,7 +179,7 @@ boost::system::result<void> ResponseBuilder::addStatement(std::string_view ssml)
   auto joined =
       joinStatement(speech_ ? ssmlContent(speech_->content, speech_->ssml) : std::nullopt, ssml);
   if (!joined) return joined.error();
-  speech_ = Speech{.ssml = true, .content = std::move(*joined)};
+  speech_ = Speech{.ssml = true, .content = std::move(*joined), .checked = true};
   if (!should_end_session_) should_end_session_ = false;
   return {};
 }
@@ -188,7 +188,7 @@ boost::system::result<void> ResponseBuilder::addReprompt(std::string_view ssml) 
   auto joined = joinStatement(
       reprompt_ ? ssmlContent(reprompt_->content, reprompt_->ssml) : std::nullopt, ssml);
   if (!joined) return joined.error();
-  reprompt_ = Speech{.ssml = true, .content = std::move(*joined)};
+  reprompt_ = Speech{.ssml = true, .content = std::move(*joined), .checked = true};
   return {};
 }
 
@@ -388,7 +388,9 @@ boost::system::result<std::string> ResponseBuilder::serialize(const ResponseLimi
   for (const auto* speech : {&speech_, &reprompt_}) {
     if (!*speech) continue;
     const auto text = (*speech)->ssml ? wrap((*speech)->content) : (*speech)->content;
-    if ((*speech)->ssml) {
+    // addStatement() already validated it; only other limits need a second pass.
+    const bool checked = (*speech)->checked && limits.ssml == SsmlOptions{};
+    if ((*speech)->ssml && !checked) {
       if (auto valid = validateSsml(text, limits.ssml); !valid) return valid.error();
     }
     if (utf8::length(text) > limits.max_speech_chars) return Error::kSpeechTooLong;

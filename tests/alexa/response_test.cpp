@@ -398,6 +398,16 @@ TEST(ResponseLimits, SsmlOptionsApplyToSpeech) {
   EXPECT_TRUE(builder.serialize({.ssml = {.max_break = std::chrono::seconds(20)}}));
 }
 
+TEST(ResponseLimits, StricterSsmlOptionsStillApplyToStatementsCheckedWhenAdded) {
+  ResponseBuilder builder;
+  ASSERT_TRUE(builder.addStatement("Wait <break time=\"8s\"/> done."));
+  ASSERT_TRUE(builder.addReprompt("<audio src=\"https://example.com/a.mp3\"/>"));
+  EXPECT_TRUE(builder.serialize());
+  EXPECT_EQ(builder.serialize({.ssml = {.max_break = std::chrono::seconds(5)}}).error(),
+            Error::kSsmlLimitExceeded);
+  EXPECT_EQ(builder.serialize({.ssml = {.max_audio_clips = 0}}).error(), Error::kSsmlLimitExceeded);
+}
+
 TEST(ResponseBuilder, LongRunsOfBareAmpersandsStayCheap) {
   // A quadratic entity scan would not finish here within the test timeout.
   ResponseBuilder builder;

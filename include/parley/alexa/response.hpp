@@ -140,6 +140,7 @@ class ResponseBuilder {
   struct Speech {
     bool ssml{};
     std::string content{};  // SSML without the <speak> wrapper, or plain text
+    bool checked{false};    // validated with the default SsmlOptions when it was added
   };
 
   std::optional<Speech> speech_{};

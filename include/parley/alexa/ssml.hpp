@@ -19,6 +19,7 @@ std::string escapeSsmlText(std::string_view text);
 struct SsmlOptions {
   std::chrono::milliseconds max_break{std::chrono::seconds(10)};
   std::size_t max_audio_clips{5};
+  bool operator==(const SsmlOptions&) const = default;
 };
 
 // Checks a whole document: well-formed XML in UTF-8, one <speak> root, only the tags, attributes
