@@ -488,16 +488,19 @@ class TlsServer : public ::testing::Test {
     cert_ = testing::makeSelfSigned(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
+  ServerOptions tlsOptions() const {
+    auto options = testOptions();
+    options.tls_cert_file = cert_.cert_file.string();
+    options.tls_key_file = cert_.key_file.string();
+    return options;
+  }
   std::filesystem::path dir_;
   testing::SelfSigned cert_;
 };
 
 TEST_F(TlsServer, CompletesRoundTrip) {
   auto router = echoRouter();
-  auto options = testOptions();
-  options.tls_cert_file = cert_.cert_file.string();
-  options.tls_key_file = cert_.key_file.string();
-  Server server(router, options);
+  Server server(router, tlsOptions());
   server.start();
   net::BeastHttpClient client({.ca_file = cert_.cert_file.string()});
   auto base = "https://localhost:" + std::to_string(server.port());
@@ -516,10 +519,7 @@ TEST_F(TlsServer, CompletesRoundTrip) {
 
 TEST_F(TlsServer, MarksRequestsOverTlsAsHttpsAndSendsHsts) {
   auto router = whoRouter();
-  auto options = testOptions();
-  options.tls_cert_file = cert_.cert_file.string();
-  options.tls_key_file = cert_.key_file.string();
-  Server server(router, options);
+  Server server(router, tlsOptions());
   server.start();
   net::BeastHttpClient client({.ca_file = cert_.cert_file.string()});
   auto response = client.send({.url = "https://localhost:" + std::to_string(server.port()) + "/who",
@@ -531,8 +531,7 @@ TEST_F(TlsServer, MarksRequestsOverTlsAsHttpsAndSendsHsts) {
 
 TEST_F(TlsServer, RefusesUnusableKeyFiles) {
   auto router = echoRouter();
-  auto options = testOptions();
-  options.tls_cert_file = cert_.cert_file.string();
+  auto options = tlsOptions();
   options.tls_key_file = (dir_ / "missing.pem").string();
   EXPECT_ANY_THROW(Server server(router, options));
 }
