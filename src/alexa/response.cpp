@@ -61,13 +61,13 @@ bool isReferenceAt(std::string_view text, std::size_t amp) {
 std::string escapeBareAmpersands(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '&' && !isReferenceAt(text, i)) {
-      out += "&amp;";
-    } else {
-      out.push_back(text[i]);
-    }
+  std::size_t copied = 0;  // text[copied, amp) goes out unchanged
+  for (auto amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
+    if (isReferenceAt(text, amp)) continue;
+    out.append(text.substr(copied, amp - copied)).append("&amp;");
+    copied = amp + 1;
   }
+  out.append(text.substr(copied));
   return out;
 }
 

@@ -403,6 +403,12 @@ std::string escapeSsmlText(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (std::size_t pos = 0; pos < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte >= 0x20 && byte < 0x80 &&
+        std::string_view("&<>\"'").find(text[pos]) == std::string_view::npos) {
+      out.push_back(text[pos++]);  // printable ASCII that needs no escape: no decoding
+      continue;
+    }
     const auto decoded = utf8::decode(text, pos);
     const auto piece = text.substr(pos, decoded.length);
     pos += decoded.length;
