@@ -14,7 +14,41 @@ void ensureSodium() {
   if (!ready) throw std::runtime_error("libsodium initialisation failed");
 }
 
+std::array<std::uint8_t, crypto_hash_sha256_BYTES> sha256(std::string_view data) {
+  ensureSodium();
+  std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size());
+  return digest;
+}
+
+template <std::size_t N>
+std::string hex(const std::array<std::uint8_t, N>& bytes) {
+  std::string out(N * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), N);
+  out.pop_back();  // the terminating NUL
+  return out;
+}
+
+const unsigned char* bytesOf(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
+
 }  // namespace
+
+std::string sha256Hex(std::string_view data) { return hex(sha256(data)); }
+
+std::string hmacSha256Hex(std::string_view key, std::string_view data) {
+  ensureSodium();
+  // The init/update/final API takes keys of any length, as RFC 2104 does.
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, bytesOf(key), key.size());
+  crypto_auth_hmacsha256_update(&state, bytesOf(data), data.size());
+  std::array<std::uint8_t, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  return hex(mac);
+}
 
 TokenDigest::TokenDigest(std::string_view pepper) {
   if (pepper.size() != kPepperBytes) {
@@ -57,6 +91,6 @@ std::string randomToken(core::Random& random, std::string_view prefix) {
   return token;
 }
 
-std::string pkceChallenge(std::string_view verifier) { return base64Url(crypto::sha256(verifier)); }
+std::string pkceChallenge(std::string_view verifier) { return base64Url(sha256(verifier)); }
 
 }  // namespace parley::linking

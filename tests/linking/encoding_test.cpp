@@ -49,7 +49,8 @@ TEST(OriginOf, KeepsSchemeAndAuthority) {
   EXPECT_EQ(originOf("relative/path"), "");
 }
 
-TEST(Crypto, TokensHaveTheSpecifiedShape) {
+TEST(Crypto, HashesAndTokensHaveTheSpecifiedShape) {
+  EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   core::SeededRandom random{1};
   auto token = randomToken(random, "at");
   ASSERT_EQ(token.size(), 46u);
@@ -64,6 +65,12 @@ TEST(Crypto, TokensHaveTheSpecifiedShape) {
   EXPECT_TRUE(constantTimeEqual("abc", "abc"));
   EXPECT_FALSE(constantTimeEqual("abc", "abd"));
   EXPECT_FALSE(constantTimeEqual("abc", "abcd"));
+}
+
+TEST(Crypto, HmacSha256MatchesRfc4231) {
+  // RFC 4231 §4.3, test case 2.
+  EXPECT_EQ(hmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 // R67: with a pepper the stored digest is HMAC-SHA-256(pepper, token), without one SHA-256.

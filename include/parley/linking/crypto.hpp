@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include "parley/core/random.hpp"
-#include "parley/crypto/digest.hpp"
 
 namespace parley::linking {
 
@@ -18,9 +17,10 @@ namespace parley::linking {
 // handle, CSRF token and binding cookie (random, bound to one browser, dead after minutes), the
 // e-mail throttle key (the accounts table holds the e-mail itself) and client secrets (random 256
 // bits, and a new pepper must not invalidate the secret typed into the Alexa console).
-using crypto::sha256Hex;
+std::string sha256Hex(std::string_view data);
+
 // Lower-case hex HMAC-SHA-256 (RFC 2104) of `data` under `key`.
-using crypto::hmacSha256Hex;
+std::string hmacSha256Hex(std::string_view key, std::string_view data);
 
 // How access tokens, refresh tokens and authorization codes are stored and looked up (R67):
 // HMAC-SHA-256(pepper, token) with a 32-byte pepper held outside the database, so a copy of the
