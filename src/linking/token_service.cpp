@@ -274,7 +274,10 @@ TokenResponse TokenService::authorizationCode(const storage::OAuthClient& client
     return invalid();
   }
   auto family = stores_.grants.findFamily(code->family_id);
-  if (!family || family->revoked_at) return invalid();
+  // A redemption racing this one may have found the code used and revoked the grant since `now`
+  // (R24). This one won the code, so it still answers 200 (T53: exactly one of them does); what
+  // it issues belongs to the revoked grant and is dead on arrival. Revoked before: invalid.
+  if (!family || (family->revoked_at && *family->revoked_at < now)) return invalid();
   Issuer issuer{stores_.grants, random_, options_.token_digest};
   return issueResponse(client, family->id, issuer.refreshToken(family->id, "", now), family->scope);
 }

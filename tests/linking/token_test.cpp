@@ -137,6 +137,24 @@ TEST_F(TokenTest, ExactlyOneOfTwoConcurrentRedemptionsSucceeds) {
   }
 }
 
+// T53's race made deterministic: the losing redemption revokes the grant (R24) at the very moment
+// the winner, having consumed the code, goes on to issue. The winner still answers 200, with
+// tokens that are dead at once; a grant revoked before the redemption fails it.
+TEST_F(TokenTest, ARevocationAtTheMomentOfRedemptionLeavesTheWinnersAnswerButNotItsTokens) {
+  auto code = codeFor();
+  const auto family_id = grants_.findCode(sha256Hex(code))->family_id;
+  ASSERT_TRUE(grants_.revokeFamily(family_id, clock_.now()));
+  auto winner = redeem(code);
+  ASSERT_EQ(winner.status, 200);
+  EXPECT_EQ(userinfoStatus(field(winner, "access_token")), "401");
+  expectError(refreshWith(field(winner, "refresh_token")), 400, "invalid_grant");
+
+  auto later = codeFor();
+  ASSERT_TRUE(grants_.revokeFamily(grants_.findCode(sha256Hex(later))->family_id, clock_.now()));
+  clock_.advance(std::chrono::seconds(1));
+  expectError(redeem(later), 400, "invalid_grant");
+}
+
 TEST_F(TokenTest, CodeOfAnotherClientFailsAndIsUsedUp) {
   auto code = codeFor();
   Pairs fields{{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kPitangui}};
