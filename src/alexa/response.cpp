@@ -15,8 +15,8 @@ namespace json = boost::json;
 
 constexpr std::string_view kSpeakOpen = "<speak>";
 constexpr std::string_view kSpeakClose = "</speak>";
-constexpr std::size_t kMaxReference = 12;
-constexpr std::size_t kSerializeArenaBytes = 4096;  // "&#x10FFFF;" and the named ones fit
+constexpr std::size_t kMaxReference = 12;  // "&#x10FFFF;" and the named ones fit
+constexpr std::size_t kSerializeArenaBytes = 4096;
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");

@@ -214,10 +214,14 @@ struct Server::Impl {
     const auto peer = lowest.socket().remote_endpoint(peer_ec);
     const auto peer_address =
         peer_ec ? std::nullopt : std::optional<asio::ip::address>{peer.address()};
-    // Without trusted proxies every request on this connection comes from the peer itself.
-    std::optional<Client> direct_client;
-    if (peer_address && options.forwarding.trusted_proxies.empty()) {
-      direct_client = resolveClient(options.forwarding, *peer_address, tls.has_value(), Request{});
+    // The client of every request on this connection, when headers cannot change it: no peer
+    // address, or no trusted proxies (then the peer itself).
+    std::optional<Client> connection_client;
+    if (!peer_address) {
+      connection_client = Client{.https = tls.has_value()};
+    } else if (options.forwarding.trusted_proxies.empty()) {
+      connection_client =
+          resolveClient(options.forwarding, *peer_address, tls.has_value(), Request{});
     }
     for (;;) {
       if (stopping.load()) co_return;
@@ -252,15 +256,11 @@ struct Server::Impl {
 
       Request request(parser.release());
       request.setId(next_id.fetch_add(1, std::memory_order_relaxed));
-      request.setHttps(tls.has_value());
-      if (direct_client) {
-        request.setRemoteAddress(direct_client->address);
-        request.setHttps(direct_client->https);
-      } else if (peer_address) {
-        auto client = resolveClient(options.forwarding, *peer_address, tls.has_value(), request);
-        request.setRemoteAddress(std::move(client.address));
-        request.setHttps(client.https);
-      }
+      auto client = connection_client ? *connection_client
+                                      : resolveClient(options.forwarding, *peer_address,
+                                                      tls.has_value(), request);
+      request.setRemoteAddress(std::move(client.address));
+      request.setHttps(client.https);
       Response response = co_await dispatch(request);
       const bool keep_alive = request.keepAlive() && !stopping.load();
       auto& message = response.message();
