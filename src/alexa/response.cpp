@@ -1,7 +1,8 @@
 #include "parley/alexa/response.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 #include <utility>
 
@@ -15,8 +16,8 @@ namespace json = boost::json;
 
 constexpr std::string_view kSpeakOpen = "<speak>";
 constexpr std::string_view kSpeakClose = "</speak>";
-constexpr std::size_t kMaxReference = 12;  // "&#x10FFFF;" and the named ones fit
-constexpr std::size_t kSerializeArenaBytes = 4096;
+constexpr std::size_t kMaxReference = 12;         // "&#x10FFFF;" and the named ones fit
+constexpr std::size_t kReplyReserveBytes = 1024;  // most replies fit: one allocation
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -355,45 +356,129 @@ std::optional<std::string> ResponseBuilder::repromptSpeech() const {
 
 namespace {
 
-json::object outputSpeech(bool ssml, const std::string& content, json::storage_ptr storage) {
-  if (ssml) return json::object({{"type", "SSML"}, {"ssml", wrap(content)}}, std::move(storage));
-  return json::object({{"type", "PlainText"}, {"text", content}}, std::move(storage));
+// `text` inside a JSON string literal, escaped as Boost.JSON escapes it: quote, backslash and
+// control characters only.
+void appendEscaped(std::string& out, std::string_view text) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::size_t copied = 0;  // text[copied, i) goes out unchanged
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(copied, i - copied));
+    copied = i + 1;
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      default:
+        out.append("\\u00").push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(text.substr(copied));
+}
+
+template <typename Json>
+void appendValue(std::string& out, const Json& value) {
+  json::serializer serializer;
+  serializer.reset(&value);
+  char buffer[512];
+  while (!serializer.done()) {
+    const auto chunk = serializer.read(buffer);
+    out.append(chunk.data(), chunk.size());
+  }
+}
+
+void appendOutputSpeech(std::string& out, bool ssml, std::string_view content) {
+  out.append(ssml ? R"({"type":"SSML","ssml":")" : R"({"type":"PlainText","text":")");
+  if (ssml) out.append(kSpeakOpen);
+  appendEscaped(out, content);
+  if (ssml) out.append(kSpeakClose);
+  out.append("\"}");
 }
 
 }  // namespace
 
-json::object ResponseBuilder::toJson(json::storage_ptr storage) const {
-  json::object response(storage);
-  if (speech_) response["outputSpeech"] = outputSpeech(speech_->ssml, speech_->content, storage);
-  if (card_) response["card"] = *card_;
+// Written as text rather than built as a json::object: the reply is serialized once per request
+// and the values it holds need not be copied to be written.
+void ResponseBuilder::appendJson(std::string& out) const {
+  out.append(R"({"version":"1.0","response":{)");
+  const auto size_before_members = out.size();
+  const auto member = [&](std::string_view key) {
+    if (out.size() != size_before_members) out.push_back(',');
+    out.append("\"").append(key).append("\":");
+  };
+  if (speech_) {
+    member("outputSpeech");
+    appendOutputSpeech(out, speech_->ssml, speech_->content);
+  }
+  if (card_) {
+    member("card");
+    appendValue(out, *card_);
+  }
   if (reprompt_) {
-    response["reprompt"] = json::object(
-        {{"outputSpeech", outputSpeech(reprompt_->ssml, reprompt_->content, storage)}}, storage);
+    member("reprompt");
+    out.append(R"({"outputSpeech":)");
+    appendOutputSpeech(out, reprompt_->ssml, reprompt_->content);
+    out.push_back('}');
   }
   // Alexa rejects shouldEndSession next to these directives (spec §3.3, §6.9).
   const bool session_flag_forbidden =
       hasDirective("VideoApp.Launch") || hasDirective("GameEngine.StartInputHandler");
   if (should_end_session_ && !session_flag_forbidden) {
-    response["shouldEndSession"] = *should_end_session_;
+    member("shouldEndSession");
+    out.append(*should_end_session_ ? "true" : "false");
   }
-  if (!directives_.empty()) response["directives"] = directives_;
-  if (can_fulfill_) response["canFulfillIntent"] = *can_fulfill_;
-  return json::object({{"version", "1.0"},
-                       {"response", std::move(response)},
-                       {"sessionAttributes", session_attributes_}},
-                      std::move(storage));
+  if (!directives_.empty()) {
+    member("directives");
+    appendValue(out, directives_);
+  }
+  if (can_fulfill_) {
+    member("canFulfillIntent");
+    appendValue(out, *can_fulfill_);
+  }
+  out.append(R"(},"sessionAttributes":)");
+  appendValue(out, session_attributes_);
+  out.push_back('}');
+}
+
+json::object ResponseBuilder::toJson(json::storage_ptr storage) const {
+  std::string text;
+  appendJson(text);
+  return json::parse(text, std::move(storage)).as_object();
 }
 
 boost::system::result<std::string> ResponseBuilder::serialize(const ResponseLimits& limits) const {
   for (const auto* speech : {&speech_, &reprompt_}) {
     if (!*speech) continue;
-    const auto text = (*speech)->ssml ? wrap((*speech)->content) : (*speech)->content;
+    const auto& content = (*speech)->content;
     // addStatement() already validated it; only other limits need a second pass.
     const bool checked = (*speech)->checked && limits.ssml == SsmlOptions{};
     if ((*speech)->ssml && !checked) {
-      if (auto valid = validateSsml(text, limits.ssml); !valid) return valid.error();
+      if (auto valid = validateSsml(wrap(content), limits.ssml); !valid) return valid.error();
     }
-    if (utf8::length(text) > limits.max_speech_chars) return Error::kSpeechTooLong;
+    const auto wrapper_chars = (*speech)->ssml ? kSpeakOpen.size() + kSpeakClose.size() : 0;
+    if (utf8::length(content) + wrapper_chars > limits.max_speech_chars) {
+      return Error::kSpeechTooLong;
+    }
   }
   if (card_) {
     auto chars = cardChars(*card_, limits, false);
@@ -414,9 +499,9 @@ boost::system::result<std::string> ResponseBuilder::serialize(const ResponseLimi
       return Error::kAudioStreamTooLong;
     }
   }
-  // The reply's values live only until serialized: one arena instead of a node each.
-  json::monotonic_resource arena(kSerializeArenaBytes);
-  auto body = json::serialize(toJson(&arena));
+  std::string body;
+  body.reserve(kReplyReserveBytes);
+  appendJson(body);
   if (body.size() > limits.max_response_bytes) return Error::kResponseTooLarge;
   return body;
 }

@@ -50,6 +50,34 @@ TEST(ResponseBuilder, PlainTextSpeechAndReprompt) {
             R"("shouldEndSession":false})");
 }
 
+TEST(ResponseBuilder, SpeechTextIsEscapedAsJson) {
+  // Every control character, quotes, backslashes and UTF-8 survive the round trip, written with
+  // the same escapes Boost.JSON uses (the reply is written by hand, not by Boost.JSON).
+  std::string text = "say \"hi\" \\ caf\xc3\xa9 \xf0\x9f\x8e\xb5 /";
+  for (char c = 1; c < 0x20; ++c) text.push_back(c);
+  ResponseBuilder builder;
+  builder.speakPlainText(text).repromptPlainText(text);
+  const auto body = serialized(builder);
+  const auto parsed = json::parse(body);
+  EXPECT_EQ(parsed.at("response").at("outputSpeech").at("text"), text.c_str());
+  EXPECT_EQ(parsed.at("response").at("reprompt").at("outputSpeech").at("text"), text.c_str());
+  EXPECT_EQ(body, json::serialize(parsed));
+}
+
+TEST(ResponseBuilder, EveryMemberTogetherIsOneValidDocument) {
+  ResponseBuilder builder;
+  builder.speak("Hi").reprompt("Again?").simpleCard("T", "C").stopAudio().yield();
+  builder.fulfillSlot("city", "YES", "YES");
+  builder.sessionAttributes()["model"] = json::object{{"n", 1}};
+  const auto body = serialized(builder);
+  const auto parsed = json::parse(body);
+  EXPECT_EQ(body, json::serialize(parsed));
+  EXPECT_EQ(parsed.at("response").as_object().size(), 6u);
+  EXPECT_EQ(parsed.at("response").at("directives").at(0).at("type"), "AudioPlayer.Stop");
+  EXPECT_EQ(parsed.at("sessionAttributes").at("model").at("n"), 1);
+  EXPECT_EQ(builder.toJson(), parsed.as_object());
+}
+
 TEST(ResponseBuilder, SsmlReprompt) {
   ResponseBuilder builder;
   builder.reprompt("<speak>Still there?</speak>");

@@ -137,6 +137,9 @@ class ResponseBuilder {
   boost::system::result<std::string> serialize(const ResponseLimits& limits = {}) const;
 
  private:
+  // toJson() as text, appended to `out`.
+  void appendJson(std::string& out) const;
+
   struct Speech {
     bool ssml{};
     std::string content{};  // SSML without the <speak> wrapper, or plain text
