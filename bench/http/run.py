@@ -1,4 +1,4 @@
-#!/ usr / bin / env python3
+#!/usr/bin/env python3
 """Load benchmark of `POST /skill` against a fixed-reply nginx baseline, in one run.
 
 Measures requests/s and p50/p99 latency with wrk (linked LaunchRequest: a real storage lookup per
@@ -10,6 +10,7 @@ prints requests/s, p99 and RSS per window, to show that latency and memory stay 
 
 Usage: bench/http/run.py [--duration 10] [--connections 32] [--threads 1] [--soak 1000000]
        [--storage sqlite|dynamodb [--dynamodb-endpoint URL]] [--skill build/release/bin/skill]
+       [--io-threads 1]
 
 With --storage dynamodb and no endpoint it starts dynalite (tests/aws/node, installed by
 tests/aws/node/install.sh) on a free port for the run.
@@ -55,43 +56,36 @@ def wait_until_answering(url, body, deadline_s=10.0):
     while time.monotonic() - start < deadline_s:
         try:
             post(url, body, timeout=0.5)
-  return time.monotonic() - start except OSError : time.sleep(0.0005) raise RuntimeError(
-                                                       f
-                                                       "{url} did not answer within {deadline_s}s")
+            return time.monotonic() - start
+        except OSError:
+            time.sleep(0.0005)
+    raise RuntimeError(f"{url} did not answer within {deadline_s}s")
 
-                                                       def
-                                                       wrk(url, body, args, workdir)
-      : script = workdir / "post.lua" script.write_text(
-                               'wrk.method = "POST"\n' f
-                               "wrk.body = "
-                               "{json.dumps(body.decode())}"
-                               "\n" 'wrk.headers["Content-Type"] = "application/json"\n') command =
-                     [
-                       "wrk", f "-t{args.threads}", f "-c{args.connections}", "--latency", "-s",
-                       str(script),
-                       url
-                     ] command +=
-         [ "-d", f "{args.duration}s" ] output =
-             subprocess.run(command, capture_output = True, text = True, check = True).stdout rps =
-                 float(re.search(r "Requests/sec:\s+([\d.]+)", output).group(1)) requests =
-                     int(re.search(r "(\d+) requests in", output).group(1))
 
-                         def
-                         percentile(p)
-      : match = re.search(rf "\s{p}%\s+([\d.]+)(us|ms|s)", output) value,
-        unit = float(match.group(1)),
-        match.group(2) return value * {"us" : 0.001, "ms" : 1.0, "s" : 1000.0}[unit]
+def wrk(url, body, args, workdir):
+    script = workdir / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body.decode())}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n')
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", "--latency", "-s", str(script),
+               url]
+    command += ["-d", f"{args.duration}s"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
 
-             errors = re.search(r "Non-2xx or 3xx responses: (\d+)", output) socket_errors =
-             re.search(r "Socket errors: (.*)", output) return {
-    "rps" : rps,
-            "requests" : requests,
-                         "p50" : percentile(50),
-                                 "p99" : percentile(99),
-                                         "non2xx"
-        : int(errors.group(1)) if errors else 0,
-          "socket_errors" : socket_errors.group(1) if socket_errors else ""
-  }
+    def percentile(p):
+        match = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", output)
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {"rps": rps, "requests": requests, "p50": percentile(50), "p99": percentile(99),
+            "non2xx": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
 
 def soak_windows(url, body, args, workdir, pid):
     """Consecutive 5 s wrk windows until args.soak requests: (requests so far, rps, p99, RSS)."""
@@ -112,24 +106,15 @@ worker_processes 1;
 daemon off;
 pid {workdir}/nginx/nginx.pid;
 error_log {workdir}/nginx/error.log;
-events {
-  { worker_connections 1024; }}
-http {
-  {
-    access_log off;
-    client_body_temp_path{workdir} / nginx;
-    server {
-      {
-        listen 127.0.0.1 : {port};
-        location / {
-          {
-            default_type application / json;
-            return 200 '{"x" * body_size}';
-          }
-        }
-      }
-    }
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {workdir}/nginx;
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ default_type application/json; return 200 '{"x" * body_size}'; }}
   }}
+}}
 """)
     return subprocess.Popen(["nginx", "-c", str(conf), "-p", str(workdir / "nginx")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -138,7 +123,7 @@ http {
 def skill_env(config):
     env = dict(os.environ)
     env["SKILL_CONFIG"] = str(config)
-#dynalite accepts any signature; real credentials are never needed here.
+    # dynalite accepts any signature; real credentials are never needed here.
     env.setdefault("AWS_ACCESS_KEY_ID", "AKIDBENCH")
     env.setdefault("AWS_SECRET_ACCESS_KEY", "bench-secret")
     return env
@@ -193,7 +178,7 @@ def measure(args, body):
         config.setdefault("log", {})["level"] = "warn"
         if args.storage == "sqlite":
             config["storage"] = {"type": "sqlite", "path": str(workdir / "bench.db")}
-#SQLite lookups take microseconds : a hop to a worker thread costs more.
+            # SQLite lookups take microseconds: a hop to a worker thread costs more.
             config["server"]["workerThreads"] = 0
         else:
             config["storage"] = {"type": "dynamodb", "endpoint": args.dynamodb_endpoint,
