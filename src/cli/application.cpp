@@ -29,16 +29,11 @@ Application::Application(const config::Config& config, HostOptions host)
                                   .clients = links_->clients.get()},
       clock_, random_);
   auto* tokens = tokens_.get();
-  auto* users = users_.get();
   skill_ = app::makeSampleSkill(
       *users_,
       {.views = config.skill.views,
        .skill = {.seed = config.skill.seed, .application_ids = config.skill.application_ids},
-       .user_by_token = [tokens, users](std::string_view token) -> std::optional<storage::User> {
-         auto user_id = tokens->resolveAccessToken(token);
-         if (!user_id) return std::nullopt;
-         return users->get(*user_id);
-       },
+       .user_by_token = [tokens](std::string_view token) { return tokens->resolveUser(token); },
        .linking = {
            .grant_of_token = [tokens](std::string_view token) { return tokens->grantOf(token); },
            .revoke_grants =

@@ -371,25 +371,26 @@ TokenResponse TokenService::revoke(const TokenInput& input) {
   return response;
 }
 
-std::optional<std::string> TokenService::resolveAccessToken(std::string_view token) {
+std::optional<storage::User> TokenService::resolveUser(std::string_view token) {
   if (token.empty() || token.size() > 512) return std::nullopt;
-  auto grant = stores_.grants.findAccessGrant(options_.token_digest.hash(token));
-  if (!grant) {
+  auto found =
+      stores_.grants.findAccessGrantWithUser(options_.token_digest.hash(token), stores_.users);
+  if (!found) {
     bool legacy =
         token.size() == 32 && token.find_first_not_of("0123456789abcdef") == std::string_view::npos;
     if (legacy && options_.accept_legacy_tokens) {
       auto user = stores_.users.get(token);
       if (user) core::logger("linking")->warn("resolved a legacy user-id token (R75)");
-      return user ? std::optional{user->id} : std::nullopt;
+      return user;
     }
     return std::nullopt;
   }
-  const auto& access = grant->token;
+  const auto& access = found->grant.token;
   if (access.revoked || (access.expires_at && *access.expires_at <= clock_.now())) {
     return std::nullopt;
   }
-  if (grant->family.revoked_at) return std::nullopt;
-  return grant->family.user_id;
+  if (found->grant.family.revoked_at) return std::nullopt;
+  return std::move(found->user);
 }
 
 TokenResponse TokenService::userinfo(const std::optional<std::string>& authorization) {
@@ -405,8 +406,7 @@ TokenResponse TokenService::userinfo(const std::optional<std::string>& authoriza
     return reply(400, boost::json::object{{"error", "invalid_request"}},
                  challenge + ", error=\"invalid_request\"");
   }
-  auto user_id = resolveAccessToken(std::string_view{*authorization}.substr(7));
-  auto user = user_id ? stores_.users.get(*user_id) : std::nullopt;
+  auto user = resolveUser(std::string_view{*authorization}.substr(7));
   if (!user) {
     return reply(401, boost::json::object{{"error", "invalid_token"}},
                  challenge + ", error=\"invalid_token\"");

@@ -27,19 +27,17 @@ class SkillEvents : public parley::testing::LinkingHarness {
   SkillEvents() {
     users_.put({.id = "u1", .email = "ada@example.com"});
     engine_ = makeSampleSkill(
-        users_, {.views = sourceDir() / "app/views",
-                 .skill = {.seed = 1},
-                 .user_by_token = [this](std::string_view token) -> std::optional<storage::User> {
-                   auto user_id = tokens_->resolveAccessToken(token);
-                   return user_id ? users_.get(*user_id) : std::nullopt;
+        users_,
+        {.views = sourceDir() / "app/views",
+         .skill = {.seed = 1},
+         .user_by_token = [this](std::string_view token) { return tokens_->resolveUser(token); },
+         .linking = {
+             .grant_of_token = [this](std::string_view token) { return tokens_->grantOf(token); },
+             .revoke_grants =
+                 [this](std::string_view user_id, std::string_view client_id) {
+                   return tokens_->revokeUser(user_id, client_id);
                  },
-                 .linking = {.grant_of_token =
-                                 [this](std::string_view token) { return tokens_->grantOf(token); },
-                             .revoke_grants =
-                                 [this](std::string_view user_id, std::string_view client_id) {
-                                   return tokens_->revokeUser(user_id, client_id);
-                                 },
-                             .alexa_users = &alexa_users_}});
+             .alexa_users = &alexa_users_}});
   }
 
   // The fixture's event with `token` in the body and the context (none when empty).
@@ -136,8 +134,10 @@ TEST_F(SkillEvents, DisabledWithoutATokenRevokesTheRecordedLinkAndRefreshFails) 
   fakes::LogCapture logs("app");
   handle(disabled(""));
   expectRefreshRefused(issued.refresh_token);
-  EXPECT_FALSE(tokens_->resolveAccessToken(issued.access_token));
-  EXPECT_EQ(tokens_->resolveAccessToken(elsewhere->access_token), "u1");
+  EXPECT_FALSE(tokens_->resolveUser(issued.access_token));
+  const auto still_linked = tokens_->resolveUser(elsewhere->access_token);
+  ASSERT_TRUE(still_linked);
+  EXPECT_EQ(still_linked->id, "u1");
   EXPECT_NE(logs.text().find("revoked 1 grant(s) of the recorded link"), std::string::npos);
 }
 

@@ -235,8 +235,8 @@ TEST_F(AccountsTest, RemovingAnAccountRevokesEverythingAndFreesTheEmail) {
   EXPECT_FALSE(accounts_.findByEmail("user@example.com"));
   EXPECT_FALSE(alexa_users.find("amzn1.ask.account.A"));
   EXPECT_TRUE(alexa_users.find("amzn1.ask.account.B"));
-  EXPECT_FALSE(tokens_->resolveAccessToken(linked->access_token));
-  EXPECT_FALSE(tokens_->resolveAccessToken(elsewhere->access_token));
+  EXPECT_FALSE(tokens_->resolveUser(linked->access_token));
+  EXPECT_FALSE(tokens_->resolveUser(elsewhere->access_token));
   EXPECT_EQ(field(refreshWith(linked->refresh_token), "error"), "invalid_grant");
 
   EXPECT_FALSE(removeAccount(stores, user_id, clock_.now()));  // unknown now

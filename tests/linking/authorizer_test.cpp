@@ -237,12 +237,11 @@ TEST_F(AuthorizerTest, CompletesImplicitGrantWithARandomTokenSeparateFromTheUser
   EXPECT_EQ(token.size(), 46u);  // R66
   EXPECT_EQ(token.rfind("at_", 0), 0u);
   EXPECT_FALSE(users_.get(token));  // R1: not the user id
-  auto user_id = tokens_->resolveAccessToken(token);
-  ASSERT_TRUE(user_id);
-  EXPECT_EQ(user_id->size(), 32u);  // R2: 128 CSPRNG bits as hex
-  EXPECT_EQ(user_id->find_first_not_of("0123456789abcdef"), std::string::npos);
-  auto user = users_.get(*user_id);
+  auto user = tokens_->resolveUser(token);
   ASSERT_TRUE(user);
+  EXPECT_EQ(user->id.size(), 32u);  // R2: 128 CSPRNG bits as hex
+  EXPECT_EQ(user->id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(users_.get(user->id), user);
   EXPECT_EQ(user->email, "user@example.com");
   EXPECT_EQ(user->created_at, clock_.now());
 }
@@ -257,9 +256,9 @@ TEST_F(AuthorizerTest, ImplicitTokenCarriesExpiresInWhenConfigured) {
   EXPECT_EQ(valueOf(result, "expires_in"), "7200");
   auto token = valueOf(result, "access_token");
   clock_.advance(seconds{7199});
-  EXPECT_TRUE(tokens_->resolveAccessToken(token));
+  EXPECT_TRUE(tokens_->resolveUser(token));
   clock_.advance(seconds{1});
-  EXPECT_FALSE(tokens_->resolveAccessToken(token));
+  EXPECT_FALSE(tokens_->resolveUser(token));
 }
 
 TEST_F(AuthorizerTest, ShowsSuccessPageToNonAndroidAgents) {

@@ -84,11 +84,11 @@ void expectNoSecretInTheDatabaseFileAfterAFullFlow(const TokenDigest& digest,
     auto access = field(issued, "access_token");
     secrets.push_back(access);
     secrets.push_back(field(issued, "refresh_token"));
-    auto user_id = tokens.resolveAccessToken(access);
-    ASSERT_TRUE(user_id);
-    EXPECT_EQ(users.get(*user_id)->email, "user@example.com");
+    auto user = tokens.resolveUser(access);
+    ASSERT_TRUE(user);
+    EXPECT_EQ(user->email, "user@example.com");
     EXPECT_EQ(redeem(code).status, 400);  // reuse revokes the family
-    EXPECT_FALSE(tokens.resolveAccessToken(access));
+    EXPECT_FALSE(tokens.resolveUser(access));
   }
   std::string bytes;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {

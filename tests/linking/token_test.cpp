@@ -63,22 +63,22 @@ TEST_F(TokenTest, RedeemsACodeWithPkceForTokensTheSkillCanResolve) {
   EXPECT_EQ(access.size(), 46u);
   EXPECT_EQ(access.rfind("at_", 0), 0u);
   EXPECT_EQ(refresh_token.rfind("rt_", 0), 0u);
-  auto user_id = tokens_->resolveAccessToken(access);
-  ASSERT_TRUE(user_id);
-  EXPECT_EQ(users_.get(*user_id)->email, "user@example.com");
+  auto user = tokens_->resolveUser(access);
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->email, "user@example.com");
   auto info = tokens_->userinfo("Bearer " + access);
   EXPECT_EQ(info.status, 200);
-  EXPECT_EQ(field(info, "id"), *user_id);
+  EXPECT_EQ(field(info, "id"), user->id);
   EXPECT_EQ(field(info, "email"), "user@example.com");
   // Refresh (stable mode, T77): same refresh token back, old access token still valid.
   auto refreshed = refreshWith(refresh_token);
   ASSERT_EQ(refreshed.status, 200);
   EXPECT_EQ(field(refreshed, "refresh_token"), refresh_token);
   EXPECT_NE(field(refreshed, "access_token"), access);
-  EXPECT_TRUE(tokens_->resolveAccessToken(access));
-  EXPECT_TRUE(tokens_->resolveAccessToken(field(refreshed, "access_token")));
+  EXPECT_TRUE(tokens_->resolveUser(access));
+  EXPECT_TRUE(tokens_->resolveUser(field(refreshed, "access_token")));
   clock_.advance(seconds{3600});
-  EXPECT_FALSE(tokens_->resolveAccessToken(access));  // expiry
+  EXPECT_FALSE(tokens_->resolveUser(access));  // expiry
 }
 
 TEST_F(TokenTest, AcceptsClientCredentialsInTheBody) {
@@ -294,7 +294,7 @@ TEST_F(TokenTest, RefreshRejectsUnknownRevokedForeignAndWrongTypeTokens) {
   expectError(refreshWith(refresh_token, {{"scope", "profile email"}}), 400,
               "invalid_scope");  // T76
   EXPECT_EQ(refreshWith(refresh_token, {{"scope", "profile"}}).status, 200);
-  tokens_->revokeUser(*tokens_->resolveAccessToken(field(issued, "access_token")), "alexa-test");
+  tokens_->revokeUser(tokens_->resolveUser(field(issued, "access_token"))->id, "alexa-test");
   expectError(refreshWith(refresh_token), 400, "invalid_grant");  // T99
 }
 
@@ -423,7 +423,7 @@ TEST_F(TokenTest, RevocationFollowsRfc7009) {
   EXPECT_FALSE(unknown.body);
   expectError(revoke(access, basic("alexa-test", "wrong")), 401, "invalid_client");  // T86
   EXPECT_EQ(revoke(access, basic("other", kOtherSecret)).status, 200);               // T87
-  EXPECT_TRUE(tokens_->resolveAccessToken(access));
+  EXPECT_TRUE(tokens_->resolveUser(access));
   expectError(tokens_->revoke(tokenRequest({}, basic("alexa-test", kSecret))), 400,
               "invalid_request");
   EXPECT_EQ(revoke(refresh_token, basic("alexa-test", kSecret)).status, 200);  // T88
@@ -439,7 +439,7 @@ TEST_F(TokenTest, RevokingAnAccessTokenLeavesTheGrant) {
                                       basic("alexa-test", kSecret)))
                 .status,
             200);
-  EXPECT_FALSE(tokens_->resolveAccessToken(access));
+  EXPECT_FALSE(tokens_->resolveUser(access));
   EXPECT_EQ(refreshWith(field(issued, "refresh_token")).status, 200);
 }
 
@@ -462,24 +462,37 @@ TEST_F(TokenTest, UserinfoFollowsRfc6750) {
             "Bearer realm=\"parley\", error=\"invalid_token\"");
 }
 
+TEST_F(TokenTest, ATokenOfADeletedUserResolvesToNoOne) {
+  users_.create({.id = "user-1", .email = "one@example.com", .created_at = {}, .attributes = {}});
+  auto issued = tokens_->issue("user-1", "alexa-test");
+  ASSERT_TRUE(issued);
+  ASSERT_TRUE(tokens_->resolveUser(issued->access_token));
+  users_.remove("user-1");
+  EXPECT_FALSE(tokens_->resolveUser(issued->access_token));
+  EXPECT_EQ(tokens_->userinfo("Bearer " + issued->access_token).status, 401);
+}
+
 TEST_F(TokenTest, LegacyUserIdTokensNeedTheMigrationFlag) {
   users_.create(storage::User{
       .id = std::string(32, 'a'), .email = "old@example.com", .created_at = {}, .attributes = {}});
-  EXPECT_FALSE(tokens_->resolveAccessToken(std::string(32, 'a')));  // T92
+  EXPECT_FALSE(tokens_->resolveUser(std::string(32, 'a')));  // T92
   EXPECT_EQ(tokens_->userinfo("Bearer " + std::string(32, 'a')).status, 401);
   auto options = testOptions(Mode::kEmailOnly);
   options.accept_legacy_tokens = true;
   rebuild(options);
-  EXPECT_EQ(tokens_->resolveAccessToken(std::string(32, 'a')), std::string(32, 'a'));
+  const auto legacy = tokens_->resolveUser(std::string(32, 'a'));
+  ASSERT_TRUE(legacy);
+  EXPECT_EQ(legacy->email, "old@example.com");
 }
 
 TEST_F(TokenTest, IssueAndRevokeForOperators) {
+  users_.create({.id = "user-1", .email = "one@example.com", .created_at = {}, .attributes = {}});
   auto issued = tokens_->issue("user-1", "alexa-test");
   ASSERT_TRUE(issued);
-  EXPECT_EQ(tokens_->resolveAccessToken(issued->access_token), "user-1");
+  EXPECT_EQ(tokens_->resolveUser(issued->access_token)->email, "one@example.com");
   EXPECT_FALSE(tokens_->issue("user-1", "nope"));
   EXPECT_EQ(tokens_->revokeUser("user-1"), 1u);
-  EXPECT_FALSE(tokens_->resolveAccessToken(issued->access_token));
+  EXPECT_FALSE(tokens_->resolveUser(issued->access_token));
   EXPECT_EQ(tokens_->revokeUser("user-1"), 0u);
 }
 
@@ -497,7 +510,7 @@ TEST_F(TokenTest, TokensAndCodesIssuedUnderAPepperWorkOnlyUnderThatPepper) {
   auto access = field(issued, "access_token");
   auto refresh_token = field(issued, "refresh_token");
   auto unredeemed = codeFor(goodParams("st-2", "code"), "second@example.com");
-  ASSERT_TRUE(tokens_->resolveAccessToken(access));
+  ASSERT_TRUE(tokens_->resolveUser(access));
   EXPECT_TRUE(tokens_->grantOf(access));
   EXPECT_EQ(refreshWith(refresh_token).status, 200);
   // What the grant store holds is the HMAC, not the plain SHA-256 of the token.
@@ -506,14 +519,14 @@ TEST_F(TokenTest, TokensAndCodesIssuedUnderAPepperWorkOnlyUnderThatPepper) {
 
   for (auto other : {std::optional<char>{'Q'}, std::optional<char>{}}) {
     rebuild(withPepper(other));
-    EXPECT_FALSE(tokens_->resolveAccessToken(access));
+    EXPECT_FALSE(tokens_->resolveUser(access));
     EXPECT_FALSE(tokens_->grantOf(access));
     EXPECT_EQ(userinfoStatus(access), "401");
     expectError(refreshWith(refresh_token), 400, "invalid_grant");
     expectError(redeem(unredeemed), 400, "invalid_grant");
   }
   rebuild(withPepper('P'));
-  EXPECT_TRUE(tokens_->resolveAccessToken(access));
+  EXPECT_TRUE(tokens_->resolveUser(access));
   EXPECT_EQ(redeem(unredeemed).status, 200);  // the failed attempts above did not use it up
 }
 
@@ -522,22 +535,23 @@ TEST_F(TokenTest, TokensAndCodesIssuedUnderAPepperWorkOnlyUnderThatPepper) {
 TEST_F(TokenTest, RevokingTheLinkOfATokenRevokesItsUsersGrantsForItsClientOnly) {
   auto issued = redeem(codeFor());
   const auto access_token = field(issued, "access_token");
-  const auto user_id = tokens_->resolveAccessToken(access_token);
-  ASSERT_TRUE(user_id);
+  const auto user = tokens_->resolveUser(access_token);
+  ASSERT_TRUE(user);
+  const auto user_id = user->id;
   clock_.advance(seconds{3601});  // Alexa may still hold an expired token
-  ASSERT_FALSE(tokens_->resolveAccessToken(access_token));
-  auto relinked = tokens_->issue(*user_id, "alexa-test");
-  auto elsewhere = tokens_->issue(*user_id, "other");
+  ASSERT_FALSE(tokens_->resolveUser(access_token));
+  auto relinked = tokens_->issue(user_id, "alexa-test");
+  auto elsewhere = tokens_->issue(user_id, "other");
   ASSERT_TRUE(relinked && elsewhere);
 
   const auto grant = tokens_->grantOf(access_token);
   ASSERT_TRUE(grant);
-  EXPECT_EQ(grant->user_id, *user_id);
+  EXPECT_EQ(grant->user_id, user_id);
   EXPECT_EQ(grant->client_id, "alexa-test");
   EXPECT_EQ(tokens_->revokeUser(grant->user_id, grant->client_id), 2u);
   expectError(refreshWith(field(issued, "refresh_token")), 400, "invalid_grant");
-  EXPECT_FALSE(tokens_->resolveAccessToken(relinked->access_token));
-  EXPECT_EQ(tokens_->resolveAccessToken(elsewhere->access_token), user_id);
+  EXPECT_FALSE(tokens_->resolveUser(relinked->access_token));
+  EXPECT_EQ(tokens_->resolveUser(elsewhere->access_token), user);
   EXPECT_TRUE(tokens_->grantOf(access_token)->revoked_at);               // still known once revoked
   EXPECT_EQ(tokens_->revokeUser(grant->user_id, grant->client_id), 0u);  // nothing left
   EXPECT_FALSE(tokens_->grantOf("at_unknown"));

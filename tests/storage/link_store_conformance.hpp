@@ -40,6 +40,8 @@ class LinkStoreSet {
   virtual GrantStore& grants() = 0;
   virtual ThrottleStore& throttle() = 0;
   virtual AlexaUserStore& alexaUsers() = 0;
+  // The users where this backend keeps them (same file, same tables) for the joined lookup.
+  virtual UserStore& users() = 0;
 };
 
 struct LinkStoreBackend {
@@ -339,6 +341,43 @@ TEST_P(LinkStoreConformance, GrantsCodesAndTokens) {
   EXPECT_FALSE(store.findRefreshToken("r1-0"));
   EXPECT_FALSE(store.findFamily("f1"));
   EXPECT_TRUE(store.findFamily("f3"));
+}
+
+// Every skill request: the token's grant and the family's user together.
+TEST_P(LinkStoreConformance, AnAccessGrantComesWithItsUser) {
+  using namespace link_conformance;
+  auto& store = stores().grants();
+  auto& users = stores().users();
+  const User ada{.id = "u1",
+                 .email = "ada@example.com",
+                 .created_at = kNow,
+                 .attributes = {{"plan", "pro"}, {"visits", 3}}};
+  ASSERT_TRUE(users.create(ada));
+  store.createFamily(family("f1", "c1", "u1"));
+  store.createFamily(family("f2", "c1", "gone"));
+  store.createAccessToken(accessToken("ah", "f1", kNow + seconds{3600}));
+  store.createAccessToken(accessToken("bh", "f2", std::nullopt));
+
+  auto found = store.findAccessGrantWithUser("ah", users);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->grant, store.findAccessGrant("ah"));
+  EXPECT_EQ(found->user, ada);
+  auto orphan = store.findAccessGrantWithUser("bh", users);  // the user was deleted
+  ASSERT_TRUE(orphan);
+  EXPECT_EQ(orphan->grant.family.user_id, "gone");
+  EXPECT_FALSE(orphan->user);
+  EXPECT_FALSE(store.findAccessGrantWithUser("unknown", users));
+  store.createAccessToken(accessToken("no-family", "f-none", std::nullopt));
+  EXPECT_FALSE(store.findAccessGrantWithUser("no-family", users));
+
+  // Revocations are reported, not hidden: the caller decides.
+  ASSERT_TRUE(store.revokeAccessToken("ah"));
+  ASSERT_TRUE(store.revokeFamily("f1", kNow));
+  found = store.findAccessGrantWithUser("ah", users);
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->grant.token.revoked);
+  EXPECT_EQ(found->grant.family.revoked_at, kNow);
+  EXPECT_EQ(found->user, ada);
 }
 
 TEST_P(LinkStoreConformance, AnAccessTokenWithoutItsFamilyIsNoGrant) {

@@ -1,8 +1,10 @@
 // The linking stores' conformance suite on the in-memory and SQLite backends.
 #include "parley/storage/sqlite/link_stores.hpp"
 
+#include "fakes/memory_user_store.hpp"
 #include "parley/storage/memory_link_stores.hpp"
 #include "parley/storage/sqlite/schema.hpp"
+#include "parley/storage/sqlite/user_store.hpp"
 #include "storage/link_store_conformance.hpp"
 #include "support/temp_dir.hpp"
 
@@ -17,8 +19,10 @@ class MemoryStores final : public LinkStoreSet {
   GrantStore& grants() override { return grants_; }
   ThrottleStore& throttle() override { return throttle_; }
   AlexaUserStore& alexaUsers() override { return alexa_users_; }
+  UserStore& users() override { return users_; }
 
  private:
+  fakes::MemoryUserStore users_;
   MemoryPendingRequestStore pending_;
   MemoryClientStore clients_;
   MemoryAccountStore accounts_;
@@ -27,6 +31,8 @@ class MemoryStores final : public LinkStoreSet {
   MemoryAlexaUserStore alexa_users_;
 };
 
+// On a file, as in production: the users and the linking tables share it, so the joined
+// lookup is one statement.
 class SqliteStores final : public LinkStoreSet {
  public:
   PendingRequestStore& pending() override { return pending_; }
@@ -35,9 +41,13 @@ class SqliteStores final : public LinkStoreSet {
   GrantStore& grants() override { return grants_; }
   ThrottleStore& throttle() override { return throttle_; }
   AlexaUserStore& alexaUsers() override { return alexa_users_; }
+  UserStore& users() override { return users_; }
 
  private:
-  sqlite::LinkDatabase db_{{.path = ":memory:"}};
+  parley::testing::TempDir dir_;
+  std::string path_{(dir_ / "parley.db").string()};
+  sqlite::SqliteUserStore users_{{.path = path_}};
+  sqlite::LinkDatabase db_{{.path = path_}};
   sqlite::SqlitePendingRequestStore pending_{db_};
   sqlite::SqliteClientStore clients_{db_};
   sqlite::SqliteAccountStore accounts_{db_};
@@ -51,6 +61,23 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(LinkStoreBackend{"Memory", [] { return std::make_unique<MemoryStores>(); }},
                       LinkStoreBackend{"Sqlite", [] { return std::make_unique<SqliteStores>(); }}),
     linkBackendName);
+
+// Users in another file than the grants (or in memory) are read with a second lookup.
+TEST(SqliteGrantStore, UsersElsewhereAreStillFoundWithTheirGrant) {
+  parley::testing::TempDir dir;
+  sqlite::LinkDatabase db{{.path = (dir / "link.db").string()}};
+  sqlite::SqliteGrantStore grants{db};
+  sqlite::SqliteUserStore users_in_another_file{{.path = (dir / "users.db").string()}};
+  sqlite::SqliteUserStore users_in_memory{{.path = ":memory:"}};
+  grants.createFamily(link_conformance::family("f1", "c1", "u1"));
+  grants.createAccessToken(link_conformance::accessToken("ah", "f1", std::nullopt));
+  for (UserStore* users : {static_cast<UserStore*>(&users_in_another_file),
+                           static_cast<UserStore*>(&users_in_memory)}) {
+    EXPECT_FALSE(grants.findAccessGrantWithUser("ah", *users)->user);
+    ASSERT_TRUE(users->create({.id = "u1", .email = "a@b.co", .created_at = {}, .attributes = {}}));
+    EXPECT_EQ(grants.findAccessGrantWithUser("ah", *users)->user->email, "a@b.co");
+  }
+}
 
 // A file written before the Alexa users existed (schema version 1) gains their table on open.
 TEST(SqliteLinkDatabase, MigratesAVersionOneFileToAlexaUsers) {

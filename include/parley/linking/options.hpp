@@ -45,7 +45,7 @@ struct Options {
   std::chrono::seconds refresh_grace{60};  // rotate mode grace period G (R37)
   std::string realm{"parley"};             // WWW-Authenticate realm
   PasswordOptions password{};
-  // R75: accept bare 32-hex user ids (the original kit's tokens) in resolveAccessToken during a
+  // R75: accept bare 32-hex user ids (the original kit's tokens) in resolveUser during a
   // migration window. Off by default; every use is logged.
   bool accept_legacy_tokens{};
   // How tokens and codes are stored and looked up (R67): peppered HMAC in staging and

@@ -72,9 +72,9 @@ class TokenService {
   // GET /oauth/userinfo (R74): `authorization` is the Authorization header.
   TokenResponse userinfo(const std::optional<std::string>& authorization);
 
-  // The user an access token belongs to, for the skill; nullopt when unknown, expired or
-  // revoked (R77).
-  std::optional<std::string> resolveAccessToken(std::string_view token);
+  // The user an access token belongs to, for the skill; nullopt when the token is unknown,
+  // expired or revoked (R77), or its user is gone.
+  std::optional<storage::User> resolveUser(std::string_view token);
   // Revokes every grant of `user_id` (for `client_id` only when non-empty): SkillDisabled, account
   // deletion, `skill tokens revoke`. Returns the number of grants revoked.
   std::size_t revokeUser(std::string_view user_id, std::string_view client_id = {});

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "parley/storage/user_store.hpp"
+
 namespace parley::storage {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -69,6 +71,12 @@ struct AccessGrant {
   friend bool operator==(const AccessGrant&, const AccessGrant&) = default;
 };
 
+// An access grant with the user its family belongs to; user is none when that user is gone.
+struct AccessGrantWithUser {
+  AccessGrant grant{};
+  std::optional<User> user{};
+};
+
 // Codes, grant families and tokens, all keyed by hashes (R7, R67). Thread-safe; failures throw
 // StorageError.
 class GrantStore {
@@ -93,6 +101,15 @@ class GrantStore {
   // The token and its family in one lookup where the backend can join (every skill request);
   // none when either is missing.
   virtual std::optional<AccessGrant> findAccessGrant(std::string_view hash) = 0;
+  // findAccessGrant and the family's user from `users`. Two reads here; an engine that keeps
+  // both in one place answers with one (SQLite: one statement, one read transaction).
+  virtual std::optional<AccessGrantWithUser> findAccessGrantWithUser(std::string_view hash,
+                                                                     UserStore& users) {
+    auto grant = findAccessGrant(hash);
+    if (!grant) return std::nullopt;
+    auto user = users.get(grant->family.user_id);
+    return AccessGrantWithUser{.grant = std::move(*grant), .user = std::move(user)};
+  }
   virtual bool revokeAccessToken(std::string_view hash) = 0;
 
   virtual void createRefreshToken(const RefreshToken& token) = 0;

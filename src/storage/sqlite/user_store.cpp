@@ -10,6 +10,7 @@
 #include "parley/core/log.hpp"
 #include "parley/storage/sqlite/database.hpp"
 #include "parley/storage/sqlite/schema.hpp"
+#include "user_row.hpp"
 
 namespace parley::storage::sqlite {
 namespace {
@@ -66,6 +67,20 @@ int write(Database& database, std::string_view sql, const User& user) {
 
 }  // namespace
 
+User userFromRow(const Statement& row, int first, std::string id, const std::string& path) {
+  User user{.id = std::move(id),
+            .email = std::string{row.columnText(first)},
+            .created_at = fromMillis(row.columnInt(first + 1), path),
+            .attributes = {}};
+  boost::system::error_code error;
+  auto attributes = boost::json::parse(row.columnText(first + 2), error);
+  if (error || !attributes.is_object()) {
+    throw Error(SQLITE_CORRUPT, "sqlite: " + path + ": attributes of a user are not a JSON object");
+  }
+  user.attributes = std::move(attributes.as_object());
+  return user;
+}
+
 SqliteUserStore::SqliteUserStore(UserStoreOptions options)
     : pool_(std::move(options),
             [](Database& database) { migrate(database, kSchemaComponent, kSchema); }) {}
@@ -78,18 +93,7 @@ std::optional<User> SqliteUserStore::get(std::string_view id) {
     ScopedReset reset(select);
     select.bind(1, id);
     if (!select.step()) return std::nullopt;
-    User user{.id = std::string{id},
-              .email = std::string{select.columnText(0)},
-              .created_at = fromMillis(select.columnInt(1), pool_.path()),
-              .attributes = {}};
-    boost::system::error_code error;
-    auto attributes = boost::json::parse(select.columnText(2), error);
-    if (error || !attributes.is_object()) {
-      throw Error(SQLITE_CORRUPT,
-                  "sqlite: " + pool_.path() + ": attributes of a user are not a JSON object");
-    }
-    user.attributes = std::move(attributes.as_object());
-    return user;
+    return userFromRow(select, 0, std::string{id}, pool_.path());
   });
 }
 

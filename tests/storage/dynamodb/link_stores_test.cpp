@@ -8,6 +8,7 @@
 #include "aws/support/node_tools.hpp"
 #include "net/test_server.hpp"
 #include "parley/aws/attribute_value.hpp"
+#include "parley/storage/dynamodb/user_store.hpp"
 #include "storage/dynamodb/support.hpp"
 #include "storage/link_store_conformance.hpp"
 #include "support/fixtures.hpp"
@@ -34,6 +35,7 @@ class DynamoDbStores final : public storage::testing::LinkStoreSet {
   GrantStore& grants() override { return grants_; }
   ThrottleStore& throttle() override { return throttle_; }
   AlexaUserStore& alexaUsers() override { return alexa_users_; }
+  UserStore& users() override { return users_; }
   aws::DynamoDbClient& client() { return client_.client; }
   const std::string& prefix() const { return prefix_; }
 
@@ -47,6 +49,7 @@ class DynamoDbStores final : public storage::testing::LinkStoreSet {
   DynamoDbGrantStore grants_{client_.client, options_};
   DynamoDbThrottleStore throttle_{client_.client, options_};
   DynamoDbAlexaUserStore alexa_users_{client_.client, options_};
+  DynamoDbUserStore users_{client_.client, {.table_prefix = prefix_}};
 };
 
 // An item as DynamoDB holds it, read with the plain client.

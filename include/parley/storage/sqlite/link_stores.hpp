@@ -32,6 +32,7 @@ class LinkDatabase {
   auto run(Work&& work) {
     return pool_.run(std::forward<Work>(work));
   }
+  const std::string& path() const { return pool_.path(); }
 
   static constexpr std::string_view kSchemaComponent = "linking";
 
@@ -90,6 +91,9 @@ class SqliteGrantStore final : public GrantStore {
   void createAccessToken(const AccessToken& token) override;
   std::optional<AccessToken> findAccessToken(std::string_view hash) override;
   std::optional<AccessGrant> findAccessGrant(std::string_view hash) override;
+  // One statement when `users` is a SqliteUserStore on this database's file.
+  std::optional<AccessGrantWithUser> findAccessGrantWithUser(std::string_view hash,
+                                                             UserStore& users) override;
   bool revokeAccessToken(std::string_view hash) override;
   void createRefreshToken(const RefreshToken& token) override;
   std::optional<RefreshToken> findRefreshToken(std::string_view hash) override;

@@ -23,6 +23,8 @@ class SqliteUserStore final : public UserStore {
   void put(const User& user) override;
   bool remove(std::string_view id) override;
 
+  const std::string& path() const { return pool_.path(); }
+
   // The users table's entry in schema_versions.
   static constexpr std::string_view kSchemaComponent = "users";
 
