@@ -159,9 +159,9 @@ ResponseBuilder& ResponseBuilder::repromptPlainText(std::string_view text) {
 
 namespace {
 
-boost::system::result<std::string> joinStatement(const std::optional<std::string>& existing,
+boost::system::result<std::string> joinStatement(std::optional<std::string> existing,
                                                  std::string_view statement) {
-  std::string joined = existing.value_or("");
+  std::string joined = existing ? std::move(*existing) : std::string{};
   const auto piece = escapeBareAmpersands(stripSpeak(statement));
   if (!joined.empty() && !piece.empty()) joined.push_back('\n');
   joined += piece;

@@ -69,7 +69,7 @@ class Handlers {
       : services_(services), log_(core::logger("hosting")) {}
 
   Response skill(const Request& request) const {
-    if (!startsWithInsensitive(header(request, "Content-Type"), "application/json")) {
+    if (!startsWithInsensitive(request.header("Content-Type").value_or(""), "application/json")) {
       return jsonError(415, "Content-Type must be application/json");
     }
     if (services_.verifier != nullptr) {
