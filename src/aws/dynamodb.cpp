@@ -234,7 +234,9 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
     const auto now = clock_.now();
     auto timeout = options_.attempt_timeout;
     if (deadline) {
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now);
+      // Whole milliseconds only: an attempt with less than one left cannot finish, and would
+      // only be sent after the deadline.
+      auto left = std::chrono::floor<std::chrono::milliseconds>(*deadline - now);
       if (left <= std::chrono::milliseconds::zero()) {
         return DynamoDbError{.error = Error::kDeadlineExceeded,
                              .message = "no time left for DynamoDB " + std::string(operation),

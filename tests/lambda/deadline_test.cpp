@@ -17,6 +17,7 @@
 #include "parley/core/clock.hpp"
 #include "parley/core/random.hpp"
 #include "parley/lambda/runtime.hpp"
+#include "parley/net/http_client.hpp"
 #include "support/fixtures.hpp"
 
 namespace parley::lambda {
@@ -33,6 +34,30 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr auto kInvocationTimeout = 1500ms;
 constexpr auto kMargin = 250ms;
 
+// The HTTP client DynamoDB is reached through, noting when each request was sent: the deadline
+// bounds when the client starts an attempt, not when the server gets to see it.
+class SendTimes final : public net::HttpClient {
+ public:
+  explicit SendTimes(net::HttpClient& inner) : inner_(inner) {}
+  boost::system::result<net::Response> send(const net::Request& request,
+                                            const net::RequestOptions& options) override {
+    {
+      std::lock_guard lock(mutex_);
+      sent_.push_back(SteadyClock::now());
+    }
+    return inner_.send(request, options);
+  }
+  std::vector<SteadyClock::time_point> sent() const {
+    std::lock_guard lock(mutex_);
+    return sent_;
+  }
+
+ private:
+  net::HttpClient& inner_;
+  mutable std::mutex mutex_;
+  std::vector<SteadyClock::time_point> sent_;
+};
+
 // One invocation whose handler reads an item from `dynamodb` with `retry`; returns what was
 // posted and how long after the start it was.
 class StorageUnderDeadline : public ::testing::Test {
@@ -46,7 +71,7 @@ class StorageUnderDeadline : public ::testing::Test {
                                  .endpoint = dynamodb.url(""),
                                  .retry = retry,
                                  .deadline = deadline.until(kMargin)},
-                                http, credentials_, clock_, random_);
+                                dynamodb_sends_, credentials_, clock_, random_);
     Handlers handlers;
     handlers.alexa = [&storage](std::string_view) {
       auto item = storage.getItem("users", {{"id", {{"S", "u1"}}}}, false);
@@ -68,6 +93,8 @@ class StorageUnderDeadline : public ::testing::Test {
 
   core::SystemClock clock_;
   core::SecureRandom random_;
+  net::BeastHttpClient dynamodb_http_;
+  SendTimes dynamodb_sends_{dynamodb_http_};
   aws::StaticCredentialsProvider credentials_{
       aws::Credentials{.access_key_id = "AKID", .secret_access_key = "secret"}};
   SteadyClock::time_point started_{};
@@ -88,13 +115,7 @@ TEST_F(StorageUnderDeadline, AHangingDynamoDbIsAbandonedBeforeTheInvocationTimes
 }
 
 TEST_F(StorageUnderDeadline, RetriesOfAFailingDynamoDbStopBeforeTheDeadline) {
-  std::mutex mutex;
-  std::vector<SteadyClock::time_point> requests;
   TestServer dynamodb({.handler = [&](const TestRequest&) -> std::optional<TestResponse> {
-    {
-      std::lock_guard lock(mutex);
-      requests.push_back(SteadyClock::now());
-    }
     TestResponse response{bhttp::status::internal_server_error, 11};
     response.body() = R"({"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError"})";
     return response;
@@ -105,9 +126,9 @@ TEST_F(StorageUnderDeadline, RetriesOfAFailingDynamoDbStopBeforeTheDeadline) {
   EXPECT_EQ(posted.kind, Posted::Kind::kResponse);
   EXPECT_NE(posted.body.find("InternalServerError"), std::string::npos) << posted.body;
   EXPECT_LT(elapsed(posted), kInvocationTimeout) << posted.body;
-  std::lock_guard lock(mutex);
-  ASSERT_GE(requests.size(), 2U);  // it did retry
-  EXPECT_LT(requests.back() - started_, kInvocationTimeout - kMargin);
+  const auto sent = dynamodb_sends_.sent();
+  ASSERT_GE(sent.size(), 2U);  // it did retry
+  EXPECT_LT(sent.back() - started_, kInvocationTimeout - kMargin);
 }
 
 }  // namespace
