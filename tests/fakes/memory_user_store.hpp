@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -44,6 +45,10 @@ class MemoryUserStore final : public storage::UserStore {
   int gets() const {
     const std::lock_guard lock(mutex_);
     return gets_;
+  }
+  std::size_t size() const {
+    const std::lock_guard lock(mutex_);
+    return users_.size();
   }
 
  private:

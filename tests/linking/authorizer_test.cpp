@@ -441,7 +441,7 @@ TEST(AuthorizerConfig, RefusesUnsafeClientConfiguration) {
   options.clients[0].redirect_uris = {"https://*.example/cb"};
   core::ManualClock clock{{}};
   core::SeededRandom random{1};
-  MemoryUserStore users;
+  fakes::MemoryUserStore users;
   storage::MemoryPendingRequestStore pending;
   storage::MemoryAccountStore accounts;
   storage::MemoryGrantStore grants;

@@ -7,7 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <memory>
 
-#include "fakes.hpp"
+#include "fakes/memory_user_store.hpp"
 #include "parley/linking/authorizer.hpp"
 #include "parley/linking/token_service.hpp"
 #include "parley/storage/memory_link_stores.hpp"
@@ -206,7 +206,7 @@ class LinkingHarness : public ::testing::Test {
 
   core::ManualClock clock_{std::chrono::system_clock::time_point{seconds{1'700'000'000}}};
   core::SeededRandom random_{42};
-  MemoryUserStore users_;
+  fakes::MemoryUserStore users_;
   storage::MemoryPendingRequestStore pending_;
   storage::MemoryAccountStore accounts_;
   storage::MemoryGrantStore grants_;
