@@ -24,9 +24,7 @@ std::optional<http::Forwarding> forwarding(const config::Config& config) {
     std::cerr << config.file.string() << ": server." << what << "\n";
     return std::nullopt;
   };
-  http::Forwarding out{.headers = config.server.proxy_headers == config::ProxyHeaders::kForwarded
-                                      ? http::ProxyHeaders::kForwarded
-                                      : http::ProxyHeaders::kXForwarded};
+  http::Forwarding out{.headers = config.server.proxy_headers};
   for (const auto& entry : config.server.trusted_proxies) {
     auto range = http::AddressRange::parse(entry);
     if (!range) {

@@ -357,7 +357,7 @@ void readServer(Section section, ServerOptions& server) {
   tls.field("key", server.tls.key);
   tls.finish();
   section.field("trustedProxies", server.trusted_proxies);
-  server.proxy_headers = static_cast<ProxyHeaders>(section.choice(
+  server.proxy_headers = static_cast<http::ProxyHeaders>(section.choice(
       "proxyHeaders", kProxyHeaders, static_cast<std::size_t>(server.proxy_headers)));
   section.field("requireHttps", server.require_https);
   section.finish();

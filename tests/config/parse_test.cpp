@@ -36,7 +36,7 @@ TEST(Parse, EmptyObjectGivesDefaults) {
   EXPECT_TRUE(config.linking.clients.empty());
   EXPECT_EQ(config.log.level, "info");
   EXPECT_TRUE(config.server.trusted_proxies.empty());
-  EXPECT_EQ(config.server.proxy_headers, ProxyHeaders::kXForwarded);
+  EXPECT_EQ(config.server.proxy_headers, http::ProxyHeaders::kXForwarded);
   EXPECT_FALSE(config.server.require_https);
   EXPECT_FALSE(config.linking.require_token_pepper);
   EXPECT_TRUE(config.linking.token_pepper.empty());
@@ -81,7 +81,7 @@ TEST(Parse, ReadsEveryKey) {
   EXPECT_EQ(config.server.tls.cert, "c.pem");
   EXPECT_EQ(config.server.tls.key, "k.pem");
   EXPECT_EQ(config.server.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "2001:db8::1"}));
-  EXPECT_EQ(config.server.proxy_headers, ProxyHeaders::kForwarded);
+  EXPECT_EQ(config.server.proxy_headers, http::ProxyHeaders::kForwarded);
   EXPECT_TRUE(config.server.require_https);
   EXPECT_EQ(config.storage.type, StorageType::kDynamoDb);
   EXPECT_EQ(config.storage.path, "x.db");

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "parley/http/proxy_headers.hpp"
+
 // Typed configuration, filled from config/<env>.json (see config/README.md for every key). Each
 // field's default is what an absent key means. Modules do not read these: src/cli maps them to
 // each module's own Options.
@@ -16,9 +18,6 @@ struct TlsOptions {
   std::string cert{};  // PEM file; empty (with key) serves plain HTTP
   std::string key{};
 };
-
-// Which headers the trusted proxies write: X-Forwarded-For/-Proto or RFC 7239 Forwarded.
-enum class ProxyHeaders { kXForwarded, kForwarded };
 
 struct ServerOptions {
   std::string host{"127.0.0.1"};
@@ -32,7 +31,7 @@ struct ServerOptions {
   TlsOptions tls{};
   // Addresses or CIDR ranges of reverse proxies whose client address and scheme headers count.
   std::vector<std::string> trusted_proxies{};
-  ProxyHeaders proxy_headers{ProxyHeaders::kXForwarded};
+  http::ProxyHeaders proxy_headers{http::ProxyHeaders::kXForwarded};
   // Requests that did not arrive over HTTPS are redirected or refused (spec R4).
   bool require_https{false};
 };

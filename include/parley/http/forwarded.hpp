@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parley/http/proxy_headers.hpp"
 #include "parley/http/request.hpp"
 
 // Who sent a request and over which scheme when a reverse proxy stands in front of the server
@@ -31,12 +32,6 @@ class AddressRange {
 // "[2001:db8::1]:443"; the port is dropped and IPv4-mapped IPv6 becomes IPv4. Nullopt for
 // anything else (RFC 7239's "unknown" and "_obfuscated" identifiers included).
 std::optional<boost::asio::ip::address> parseAddress(std::string_view text);
-
-// Which headers the trusted proxies write.
-enum class ProxyHeaders {
-  kXForwarded,  // X-Forwarded-For and X-Forwarded-Proto (nginx, AWS ALB, most CDNs)
-  kForwarded,   // Forwarded: for=…;proto=… (RFC 7239)
-};
 
 struct Forwarding {
   std::vector<AddressRange> trusted_proxies{};  // empty: the socket peer is always the client
