@@ -523,16 +523,17 @@ RequestEnvelope::RequestEnvelope(std::shared_ptr<const json::value> root)
     : root_(std::move(root)),
       request_(&root_->get_object().at("request").get_object()),
       context_(&root_->get_object().at("context").get_object()),
-      system_(&context_->at("System").get_object()) {}
+      system_(&context_->at("System").get_object()),
+      session_(objectAt(root_->get_object(), "session")),
+      kind_(Request(*request_).kind()) {}
 
 std::string_view RequestEnvelope::version() const {
   return stringAt(root_->get_object(), "version").value_or("");
 }
 
 std::optional<Session> RequestEnvelope::session() const {
-  const auto* session = objectAt(root_->get_object(), "session");
-  if (session == nullptr) return std::nullopt;
-  return Session(*session);
+  if (session_ == nullptr) return std::nullopt;
+  return Session(*session_);
 }
 
 std::optional<AudioPlayerState> RequestEnvelope::audioPlayer() const {

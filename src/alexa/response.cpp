@@ -1,5 +1,6 @@
 #include "parley/alexa/response.hpp"
 
+#include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
@@ -358,12 +359,19 @@ namespace {
 
 // `text` inside a JSON string literal, escaped as Boost.JSON escapes it: quote, backslash and
 // control characters only.
+constexpr auto kNeedsJsonEscape = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < 0x20; ++c) table[c] = true;
+  table['"'] = table['\\'] = true;
+  return table;
+}();
+
 void appendEscaped(std::string& out, std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
   std::size_t copied = 0;  // text[copied, i) goes out unchanged
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kNeedsJsonEscape[c]) continue;
     out.append(text.substr(copied, i - copied));
     copied = i + 1;
     switch (c) {

@@ -309,7 +309,7 @@ class RequestEnvelope {
 
   Request request() const { return Request(*request_); }
   std::string_view type() const { return request().type(); }
-  RequestType kind() const { return request().kind(); }
+  RequestType kind() const { return kind_; }
   std::string_view requestId() const { return request().requestId(); }
   std::string_view timestamp() const { return request().timestamp(); }
   std::optional<std::string_view> locale() const { return request().locale(); }
@@ -343,10 +343,13 @@ class RequestEnvelope {
   friend boost::system::result<RequestEnvelope> envelopeFromJson(boost::json::value root);
   explicit RequestEnvelope(std::shared_ptr<const boost::json::value> root);
 
+  // Looked up once: every step of a request's dispatch asks for them.
   std::shared_ptr<const boost::json::value> root_;
   const boost::json::object* request_;
   const boost::json::object* context_;
   const boost::json::object* system_;
+  const boost::json::object* session_;  // nullptr when absent
+  RequestType kind_;
 };
 
 // Parses and checks a request body. Errors: kEmptyBody, kBodyTooLarge, kTooDeep, kMalformedJson
