@@ -357,8 +357,6 @@ std::optional<std::string> ResponseBuilder::repromptSpeech() const {
 
 namespace {
 
-// `text` inside a JSON string literal, escaped as Boost.JSON escapes it: quote, backslash and
-// control characters only.
 constexpr auto kNeedsJsonEscape = [] {
   std::array<bool, 256> table{};
   for (std::size_t c = 0; c < 0x20; ++c) table[c] = true;
@@ -366,6 +364,8 @@ constexpr auto kNeedsJsonEscape = [] {
   return table;
 }();
 
+// `text` inside a JSON string literal, escaped as Boost.JSON escapes it: quote, backslash and
+// control characters only.
 void appendEscaped(std::string& out, std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
   std::size_t copied = 0;  // text[copied, i) goes out unchanged
