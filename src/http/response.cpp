@@ -1,9 +1,14 @@
 #include "parley/http/response.hpp"
 
+#include <algorithm>
+#include <array>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/status.hpp>
 #include <stdexcept>
 
 namespace parley::http {
 
+namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 namespace {
@@ -22,6 +27,31 @@ bool isCookieText(std::string_view text) {
   return true;
 }
 
+// RFC 9110 token characters, what a field name is made of.
+constexpr auto kTokenChar = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c = '0'; c <= '9'; ++c) table[c] = true;
+  for (unsigned char c = 'a'; c <= 'z'; ++c) table[c] = table[c - 'a' + 'A'] = true;
+  for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~")) table[c] = true;
+  return table;
+}();
+
+void checkField(std::string_view name, std::string_view value) {
+  const auto token = [](char c) { return kTokenChar[static_cast<unsigned char>(c)]; };
+  const auto breaks_line = [&value](char c) { return value.find(c) != std::string_view::npos; };
+  if (name.empty() || !std::all_of(name.begin(), name.end(), token) || breaks_line('\r') ||
+      breaks_line('\n') || breaks_line('\0')) {
+    throw std::invalid_argument("an HTTP header field has characters it cannot carry");
+  }
+  for (std::string_view framing : {"Content-Length", "Connection", "Transfer-Encoding"}) {
+    if (name.size() == framing.size() && beast::iequals(name, framing)) {
+      throw std::invalid_argument("the server sets " + std::string(framing));
+    }
+  }
+}
+
+constexpr std::size_t kFieldsReserve = 256;  // the security headers and a content type fit
+
 }  // namespace
 
 std::string Cookie::serialize() const {
@@ -38,11 +68,10 @@ std::string Cookie::serialize() const {
   return out;
 }
 
-Response::Response(unsigned status, std::string body, std::string_view content_type) {
-  message_.result(status);
-  message_.version(11);
-  message_.body() = std::move(body);
-  if (!content_type.empty()) message_.set(bhttp::field::content_type, content_type);
+Response::Response(unsigned status, std::string body, std::string_view content_type)
+    : status_(status), body_(std::move(body)) {
+  fields_.reserve(kFieldsReserve);
+  if (!content_type.empty()) addHeader("Content-Type", content_type);
 }
 
 Response Response::text(std::string body, unsigned status) {
@@ -69,35 +98,50 @@ Response Response::error(unsigned status) {
 }
 
 Response& Response::setStatus(unsigned status) {
-  message_.result(status);
+  status_ = status;
   return *this;
 }
 
 std::optional<std::string_view> Response::header(std::string_view name) const {
-  auto it = message_.find(name);
-  if (it == message_.end()) return std::nullopt;
-  return it->value();
+  std::optional<std::string_view> found;
+  forEachHeader([&](std::string_view field, std::string_view value) {
+    if (!found && beast::iequals(field, name)) found = value;
+  });
+  return found;
 }
 
 Response& Response::setHeader(std::string_view name, std::string_view value) {
-  message_.set(name, value);
+  checkField(name, value);
+  for (std::size_t line = 0; line < fields_.size();) {
+    const auto colon = fields_.find(':', line);
+    const auto next = fields_.find('\r', colon) + 2;  // values hold no CR: it ends the line
+    if (beast::iequals(std::string_view(fields_).substr(line, colon - line), name)) {
+      fields_.erase(line, next - line);
+    } else {
+      line = next;
+    }
+  }
+  appendField(name, value);
   return *this;
 }
 
 Response& Response::addHeader(std::string_view name, std::string_view value) {
-  message_.insert(name, value);
+  checkField(name, value);
+  appendField(name, value);
   return *this;
 }
 
 Response& Response::setCookie(const Cookie& cookie) {
-  message_.insert(bhttp::field::set_cookie, cookie.serialize());
-  return *this;
+  return addHeader("Set-Cookie", cookie.serialize());
 }
 
 Response& Response::setBody(std::string body, std::string_view content_type) {
-  message_.body() = std::move(body);
-  message_.set(bhttp::field::content_type, content_type);
-  return *this;
+  body_ = std::move(body);
+  return setHeader("Content-Type", content_type);
+}
+
+void Response::appendField(std::string_view name, std::string_view value) {
+  fields_.append(name).append(": ").append(value).append("\r\n");
 }
 
 }  // namespace parley::http

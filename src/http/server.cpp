@@ -70,34 +70,37 @@ struct Connection {
   bool alive{true};
 };
 
-// Status line and header fields as they go on the wire: one buffer, written together with the body
-// in one call (Beast's serializer walks a chain of small buffers, several times the cost).
-std::string serializedHeader(const bhttp::response<bhttp::string_body>& message) {
+// Status line, the response's fields and the framing ones: one buffer, written together with
+// the body in one call.
+std::string serializedHeader(const Response& response, bool keep_alive) {
+  const auto status = response.status();
   std::string out;
-  out.reserve(256);
+  out.reserve(response.fields().size() + 96);
   out += "HTTP/1.1 ";
-  out += std::to_string(message.result_int());
+  out += std::to_string(status);
   out += ' ';
-  out += message.reason();
+  out += bhttp::obsolete_reason(bhttp::int_to_status(status));
   out += "\r\n";
-  for (const auto& field : message) {
-    out += field.name_string();
-    out += ": ";
-    out += field.value();
+  out += response.fields();
+  if (status >= 200 && status != 204 && status != 304) {
+    out += "Content-Length: ";
+    out += std::to_string(response.body().size());
     out += "\r\n";
   }
+  if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
   return out;
 }
 
-// Writes `message` (its header only for HEAD); the fields must already hold Content-Length and
-// Connection.
+// Writes `response` (its header only for HEAD).
 template <class Stream>
-asio::awaitable<std::tuple<error_code, std::size_t>> writeResponse(
-    Stream& stream, const bhttp::response<bhttp::string_body>& message, bool header_only) {
-  const auto header = serializedHeader(message);
+asio::awaitable<std::tuple<error_code, std::size_t>> writeResponse(Stream& stream,
+                                                                   const Response& response,
+                                                                   bool keep_alive,
+                                                                   bool header_only) {
+  const auto header = serializedHeader(response, keep_alive);
   const std::array<asio::const_buffer, 2> buffers{
-      asio::buffer(header), header_only ? asio::const_buffer{} : asio::buffer(message.body())};
+      asio::buffer(header), header_only ? asio::const_buffer{} : asio::buffer(response.body())};
   co_return co_await asio::async_write(stream, buffers, kUseTuple);
 }
 
@@ -263,16 +266,10 @@ struct Server::Impl {
       request.setHttps(client.https);
       Response response = co_await dispatch(request);
       const bool keep_alive = request.keepAlive() && !stopping.load();
-      auto& message = response.message();
-      message.version(11);
-      message.keep_alive(keep_alive);
-      const auto body_size = message.body().size();
-      const auto status = response.status();
-      if (status >= 200 && status != 204 && status != 304) message.content_length(body_size);
-
+      const auto body_size = response.body().size();
       lowest.expires_after(options.idle_timeout);
       auto [write_ec, written] =
-          co_await writeResponse(stream, message, request.method() == Verb::head);
+          co_await writeResponse(stream, response, keep_alive, request.method() == Verb::head);
       if (options.log_requests) {
         auto micros = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() -
                                                                             request_started);
@@ -314,11 +311,8 @@ struct Server::Impl {
     Request unknown;
     unknown.setHttps(tls.has_value());
     router.finish(unknown, response);
-    auto& message = response.message();
-    message.keep_alive(false);
-    message.prepare_payload();
     lowest.expires_after(options.idle_timeout);
-    auto [write_ec, written] = co_await writeResponse(stream, message, false);
+    auto [write_ec, written] = co_await writeResponse(stream, response, false, false);
     if (options.log_requests) log->info("[-] - - {} (rejected: {})", status, ec.message());
     if (write_ec || tls) co_return;
     // Half-close and drain, so that the client reads our answer rather than a reset caused by

@@ -119,14 +119,14 @@ Router::Handler staticFiles(StaticOptions options) {
 Router::AfterHook securityHeaders(SecurityHeaders headers) {
   return [headers = std::move(headers)](const Request& request, Response& response) {
     auto add = [&](std::string_view name, const std::string& value) {
-      if (!value.empty() && !response.header(name)) response.setHeader(name, value);
+      if (!value.empty() && !response.header(name)) response.addHeader(name, value);
     };
     add("Content-Security-Policy", headers.content_security_policy);
     add("X-Frame-Options", headers.frame_options);
     add("Referrer-Policy", headers.referrer_policy);
     if (request.https()) add("Strict-Transport-Security", headers.strict_transport_security);
     if (!response.header("X-Content-Type-Options")) {
-      response.setHeader("X-Content-Type-Options", "nosniff");
+      response.addHeader("X-Content-Type-Options", "nosniff");
     }
   };
 }

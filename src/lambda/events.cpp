@@ -318,9 +318,7 @@ result<http::Request> requestFromApiGatewayV2(const json::object& event) {
 json::object toApiGatewayV1(const http::Response& response) {
   // Group by name (case-insensitively, first spelling kept), preserving order.
   std::vector<std::pair<std::string_view, std::vector<std::string_view>>> groups;
-  for (const auto& field : response.message()) {
-    const auto name = field.name_string();
-    const auto value = field.value();
+  response.forEachHeader([&groups](std::string_view name, std::string_view value) {
     auto it = std::find_if(groups.begin(), groups.end(),
                            [&name](const auto& group) { return iequals(group.first, name); });
     if (it == groups.end()) {
@@ -328,7 +326,7 @@ json::object toApiGatewayV1(const http::Response& response) {
     } else {
       it->second.push_back(value);
     }
-  }
+  });
   json::object headers;
   json::object multi;
   for (const auto& [name, values] : groups) {
@@ -352,12 +350,10 @@ json::object toApiGatewayV2(const http::Response& response) {
   json::object headers;
   json::array cookies;
   std::vector<std::pair<std::string_view, std::string>> joined;
-  for (const auto& field : response.message()) {
-    const auto name = field.name_string();
-    const auto value = field.value();
+  response.forEachHeader([&](std::string_view name, std::string_view value) {
     if (iequals(name, "set-cookie")) {
       cookies.emplace_back(value);
-      continue;
+      return;
     }
     auto it = std::find_if(joined.begin(), joined.end(),
                            [&name](const auto& entry) { return iequals(entry.first, name); });
@@ -367,7 +363,7 @@ json::object toApiGatewayV2(const http::Response& response) {
       it->second += ", ";
       it->second += value;
     }
-  }
+  });
   for (const auto& [name, value] : joined) headers[name] = value;
   json::object out;
   out["statusCode"] = response.status();

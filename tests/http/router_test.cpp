@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace parley::http {
 namespace {
@@ -184,6 +186,40 @@ TEST(Response, RefusesCookieValuesThatWouldInjectAttributes) {
   EXPECT_THROW((Cookie{.name = "a", .value = "x\r\nSet-Cookie: b"}.serialize()),
                std::invalid_argument);
   EXPECT_THROW((Cookie{.name = "", .value = "x"}.serialize()), std::invalid_argument);
+}
+
+TEST(Response, SetHeaderReplacesEveryFieldOfThatNameAddHeaderKeepsThem) {
+  auto response = Response::text("x");
+  response.addHeader("Vary", "Origin").addHeader("X-Trace", "1").addHeader("vary", "Cookie");
+  EXPECT_EQ(response.header("VARY"), "Origin");  // the first one, case-insensitively
+  response.setHeader("Vary", "Accept");
+  std::vector<std::string> seen;
+  response.forEachHeader([&](std::string_view name, std::string_view value) {
+    seen.push_back(std::string(name) + "=" + std::string(value));
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"Content-Type=text/plain; charset=utf-8", "X-Trace=1",
+                                            "Vary=Accept"}));
+  EXPECT_EQ(response.fields(),
+            "Content-Type: text/plain; charset=utf-8\r\nX-Trace: 1\r\nVary: Accept\r\n");
+  EXPECT_EQ(response.header("X-Missing"), std::nullopt);
+  response.setHeader("Value-With-Colons", "a: b: c");
+  EXPECT_EQ(response.header("value-with-colons"), "a: b: c");
+}
+
+// Header injection: a value can never end its line, a name never holds a separator, and the
+// framing is the server's alone.
+TEST(Response, RefusesFieldsThatWouldSplitTheHeaderOrChangeItsFraming) {
+  Response response;
+  EXPECT_THROW(response.setHeader("Location", "/a\r\nSet-Cookie: x=1"), std::invalid_argument);
+  EXPECT_THROW(response.addHeader("X-A", std::string("a\0b", 3)), std::invalid_argument);
+  EXPECT_THROW(response.addHeader("X-A", "line\nbreak"), std::invalid_argument);
+  EXPECT_THROW(response.addHeader("Bad Name", "v"), std::invalid_argument);
+  EXPECT_THROW(response.addHeader("Bad:Name", "v"), std::invalid_argument);
+  EXPECT_THROW(response.addHeader("", "v"), std::invalid_argument);
+  EXPECT_THROW(response.setHeader("content-length", "0"), std::invalid_argument);
+  EXPECT_THROW(response.addHeader("Connection", "close"), std::invalid_argument);
+  EXPECT_THROW(response.addHeader("Transfer-Encoding", "chunked"), std::invalid_argument);
+  EXPECT_EQ(response.fields(), "");  // nothing was half-added
 }
 
 TEST(Response, BuildsRedirects) {

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,11 +22,12 @@ struct Cookie {
   std::string serialize() const;
 };
 
-// An outgoing response: a value over Beast's message. Content-Length is set by the server.
+// An outgoing response: status, header fields in the order set, body. The server adds the
+// framing fields (Content-Length, Connection), so handlers cannot set them. Names and values
+// that could split the header (CR, LF, NUL; a name that is not an RFC 9110 token) throw
+// std::invalid_argument.
 class Response {
  public:
-  using Message = boost::beast::http::response<boost::beast::http::string_body>;
-
   Response() : Response(200) {}
   explicit Response(unsigned status, std::string body = {}, std::string_view content_type = {});
 
@@ -38,23 +38,40 @@ class Response {
   // A short text/plain body with the reason phrase ("Not Found").
   static Response error(unsigned status);
 
-  unsigned status() const { return message_.result_int(); }
+  unsigned status() const { return status_; }
   Response& setStatus(unsigned status);
+  // The first field of that name (case-insensitive).
   std::optional<std::string_view> header(std::string_view name) const;
   // Replaces every header with this name.
   Response& setHeader(std::string_view name, std::string_view value);
   Response& addHeader(std::string_view name, std::string_view value);
   Response& setCookie(const Cookie& cookie);
 
-  const std::string& body() const { return message_.body(); }
-  std::string& body() { return message_.body(); }
+  const std::string& body() const { return body_; }
+  std::string& body() { return body_; }
   Response& setBody(std::string body, std::string_view content_type);
 
-  const Message& message() const { return message_; }
-  Message& message() { return message_; }
+  // The fields as they go on the wire, "Name: value\r\n" each: kept that way, a response is
+  // written without a per-field allocation.
+  std::string_view fields() const { return fields_; }
+  // visit(name, value) for every field, in order.
+  template <class Visit>
+  void forEachHeader(Visit&& visit) const {
+    for (std::size_t line = 0; line < fields_.size();) {
+      const auto colon = fields_.find(':', line);
+      const auto end = fields_.find('\r', colon);  // values hold no CR: it ends the line
+      visit(std::string_view(fields_).substr(line, colon - line),
+            std::string_view(fields_).substr(colon + 2, end - colon - 2));
+      line = end + 2;
+    }
+  }
 
  private:
-  Message message_{};
+  void appendField(std::string_view name, std::string_view value);
+
+  unsigned status_;
+  std::string fields_{};
+  std::string body_{};
 };
 
 }  // namespace parley::http
