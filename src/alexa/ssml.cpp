@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -175,6 +176,20 @@ struct Open {
   bool empty;
 };
 
+// The end of the run of printable ASCII (0x20-0x7F) starting at `pos`, eight bytes at a time.
+std::size_t printableAsciiEnd(std::string_view text, std::size_t pos) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080;
+  for (; pos + 8 <= text.size(); pos += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + pos, 8);
+    // A byte with its high bit set, or (all below 0x80 then) one below 0x20.
+    if (((word & kHighBits) | ((word - 0x20 * kOnes) & ~word & kHighBits)) != 0) break;
+  }
+  while (pos < text.size() && static_cast<unsigned char>(text[pos] - 0x20) < 0x60) ++pos;
+  return pos;
+}
+
 // A single forward pass over the document; no recursion, so nesting depth costs only heap.
 class Validator {
  public:
@@ -182,11 +197,8 @@ class Validator {
 
   boost::system::result<void> run() {
     for (std::size_t pos = 0; pos < text_.size();) {
-      const auto byte = static_cast<unsigned char>(text_[pos]);
-      if (byte >= 0x20 && byte < 0x80) {  // printable ASCII, nearly all speech: no decoding
-        ++pos;
-        continue;
-      }
+      pos = printableAsciiEnd(text_, pos);  // nearly all speech: no decoding
+      if (pos == text_.size()) break;
       const auto decoded = utf8::decode(text_, pos);
       if (!decoded.valid || !utf8::isXmlChar(decoded.code_point)) return Error::kSsmlMalformed;
       pos += decoded.length;
@@ -249,17 +261,21 @@ class Validator {
   }
 
   boost::system::result<void> characters() {
-    const bool inside = !stack_.empty();
-    while (pos_ < text_.size() && text_[pos_] != '<') {
-      const char c = text_[pos_];
-      if (!inside && !isSpace(c)) return Error::kSsmlNotSpeakRoot;  // text outside <speak>
-      if (inside && stack_.back().empty && !isSpace(c)) return Error::kSsmlMalformed;
-      if (c == '&') {
-        if (!reference(nullptr)) return Error::kSsmlMalformed;
-      } else {
-        ++pos_;
+    if (stack_.empty() || stack_.back().empty) {
+      // Outside <speak>, or inside <break/>-like elements: only white space may stand here.
+      const auto error = stack_.empty() ? Error::kSsmlNotSpeakRoot : Error::kSsmlMalformed;
+      for (; pos_ < text_.size() && text_[pos_] != '<'; ++pos_) {
+        if (!isSpace(text_[pos_])) return error;
       }
+      return {};
     }
+    // Only references need a look; memchr finds them and the next tag.
+    const auto run = text_.substr(0, std::min(text_.find('<', pos_), text_.size()));
+    for (auto amp = run.find('&', pos_); amp != std::string_view::npos; amp = run.find('&', pos_)) {
+      pos_ = amp;
+      if (!reference(nullptr)) return Error::kSsmlMalformed;  // a valid one holds no '<'
+    }
+    pos_ = run.size();
     return {};
   }
 

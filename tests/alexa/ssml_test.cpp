@@ -170,6 +170,30 @@ TEST(ValidateSsml, LimitsComeFromOptions) {
             Error::kSsmlLimitExceeded);
 }
 
+// Text is checked eight bytes at a time: a bad byte is found at every offset of a word, and the
+// bytes at the edges of the printable range are kept.
+TEST(ValidateSsml, FindsABadByteAtEveryPositionOfLongText) {
+  const std::string text = "The quick brown fox jumps over the lazy dog ~ 0123456789 again";
+  ASSERT_TRUE(validateSsml("<speak>" + text + " \x7f</speak>"));
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    for (const char* bad : {"\x01", "\x1f", "\xff", "\xc3"}) {
+      auto broken = text;
+      broken.replace(at, 1, bad);
+      EXPECT_EQ(validateSsml("<speak>" + broken + "</speak>").error(), Error::kSsmlMalformed)
+          << "byte " << static_cast<int>(static_cast<unsigned char>(*bad)) << " at " << at;
+    }
+    auto accented = text;
+    accented.replace(at, 1, "\xc3\xa9");  // é, two bytes of valid UTF-8
+    EXPECT_TRUE(validateSsml("<speak>" + accented + "</speak>")) << at;
+    auto amp = text;
+    amp.replace(at, 1, "&");  // a bare ampersand is no reference
+    EXPECT_EQ(validateSsml("<speak>" + amp + "</speak>").error(), Error::kSsmlMalformed) << at;
+    auto reference = text;
+    reference.replace(at, 1, "&amp;");
+    EXPECT_TRUE(validateSsml("<speak>" + reference + "</speak>")) << at;
+  }
+}
+
 TEST(ValidateSsml, HandlesVeryDeepNestingWithoutRecursion) {
   const std::size_t depth = 100'000;
   std::string deep = "<speak>";
