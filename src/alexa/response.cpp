@@ -1,10 +1,11 @@
 #include "parley/alexa/response.hpp"
 
-#include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "parley/alexa/error.hpp"
@@ -357,21 +358,37 @@ std::optional<std::string> ResponseBuilder::repromptSpeech() const {
 
 namespace {
 
-constexpr auto kNeedsJsonEscape = [] {
-  std::array<bool, 256> table{};
-  for (std::size_t c = 0; c < 0x20; ++c) table[c] = true;
-  table['"'] = table['\\'] = true;
-  return table;
-}();
+bool needsJsonEscape(char c) {
+  return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+}
+
+// The end of the run from `pos` that JSON takes as it is, eight bytes at a time.
+std::size_t plainJsonEnd(std::string_view text, std::size_t pos) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080;
+  // Nonzero when some byte of `word` is below n (n <= 128; exact for "is there one").
+  const auto hasLess = [](std::uint64_t word, std::uint64_t n) {
+    return (word - n * kOnes) & ~word & kHighBits;
+  };
+  for (; pos + 8 <= text.size(); pos += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + pos, 8);
+    if ((hasLess(word, 0x20) | hasLess(word ^ ('"' * kOnes), 1) |
+         hasLess(word ^ ('\\' * kOnes), 1)) != 0) {
+      break;
+    }
+  }
+  while (pos < text.size() && !needsJsonEscape(text[pos])) ++pos;
+  return pos;
+}
 
 // `text` inside a JSON string literal, escaped as Boost.JSON escapes it: quote, backslash and
 // control characters only.
 void appendEscaped(std::string& out, std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
   std::size_t copied = 0;  // text[copied, i) goes out unchanged
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = plainJsonEnd(text, 0); i < text.size(); i = plainJsonEnd(text, i + 1)) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (!kNeedsJsonEscape[c]) continue;
     out.append(text.substr(copied, i - copied));
     copied = i + 1;
     switch (c) {

@@ -3,6 +3,8 @@
 // Minimal UTF-8 decoding shared by the SSML checks and the response limits.
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace parley::alexa::utf8 {
@@ -51,9 +53,28 @@ inline bool isXmlChar(char32_t c) {
 }
 
 // Number of code points; invalid bytes count as one each.
+// The end of the run of ASCII bytes starting at `pos`, eight bytes at a time.
+inline std::size_t asciiRunEnd(std::string_view text, std::size_t pos) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080;
+  for (; pos + 8 <= text.size(); pos += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + pos, 8);
+    if ((word & kHighBits) != 0) break;
+  }
+  while (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) ++pos;
+  return pos;
+}
+
 inline std::size_t length(std::string_view text) {
   std::size_t count = 0;
-  for (std::size_t pos = 0; pos < text.size(); pos += decode(text, pos).length) ++count;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto ascii_end = asciiRunEnd(text, pos);
+    count += ascii_end - pos;
+    pos = ascii_end;
+    if (pos == text.size()) break;
+    pos += decode(text, pos).length;
+    ++count;
+  }
   return count;
 }
 

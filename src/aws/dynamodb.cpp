@@ -238,6 +238,12 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
       // only be sent after the deadline.
       auto left = std::chrono::floor<std::chrono::milliseconds>(*deadline - now);
       if (left <= std::chrono::milliseconds::zero()) {
+        // After a failure, that failure says more than the deadline does.
+        if (attempt > 1) {
+          log->warn("DynamoDB {}: {} ; no retry, the deadline is too close", operation,
+                    last.describe());
+          return last;
+        }
         return DynamoDbError{.error = Error::kDeadlineExceeded,
                              .message = "no time left for DynamoDB " + std::string(operation),
                              .attempts = attempt - 1};

@@ -64,6 +64,23 @@ TEST(ResponseBuilder, SpeechTextIsEscapedAsJson) {
   EXPECT_EQ(body, json::serialize(parsed));
 }
 
+// The escaper looks at eight bytes at a time: a character to escape is caught at every offset.
+TEST(ResponseBuilder, EscapesAtEveryPositionOfLongText) {
+  const std::string text = "A sentence long enough to span several words of eight bytes.";
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    for (const char* special : {"\"", "\\", "\x01", "\n", "\x1f", "\xc3\xa9"}) {
+      auto changed = text;
+      changed.replace(at, 1, special);
+      ResponseBuilder builder;
+      builder.speakPlainText(changed);
+      const auto body = serialized(builder);
+      const auto parsed = json::parse(body);
+      EXPECT_EQ(parsed.at("response").at("outputSpeech").at("text"), changed.c_str()) << at;
+      EXPECT_EQ(body, json::serialize(parsed)) << at;
+    }
+  }
+}
+
 TEST(ResponseBuilder, EveryMemberTogetherIsOneValidDocument) {
   ResponseBuilder builder;
   builder.speak("Hi").reprompt("Again?").simpleCard("T", "C").stopAudio().yield();

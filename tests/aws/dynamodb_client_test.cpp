@@ -227,6 +227,34 @@ TEST_F(DynamoDbClientTest, DeadlineAlreadyPassedSendsNothing) {
   EXPECT_TRUE(http_.requests.empty());
 }
 
+// The backoff sleep ends with less than a millisecond to go (timers overshoot): no attempt is
+// started that could only be sent after the deadline, and the caller learns the last failure.
+TEST_F(DynamoDbClientTest, ARetryWakingAtTheDeadlineIsNotSentAndTheLastFailureIsReported) {
+  DynamoDbClient client(
+      {.region = "eu-west-1", .retry = {.transient_base_delay = 100ms, .max_delay = 100ms}}, http_,
+      credentials_, clock_, random_, [this](std::chrono::milliseconds delay) {
+        delays_.push_back(delay);
+        clock_.advance(delay + std::chrono::microseconds(900));
+      });
+  random_.push(0.99);  // a 99 ms delay, of the 100 ms left
+  http_.pushAwsError(500, "InternalServerError");
+  http_.pushJson(200, "{}");
+  auto result = client.call("GetItem", {}, {.deadline = kStart + 100ms});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "InternalServerError");
+  EXPECT_EQ(result.error().attempts, 1);
+  EXPECT_EQ(delays_, (std::vector<std::chrono::milliseconds>{99ms}));
+  EXPECT_EQ(http_.requests.size(), 1u);
+}
+
+TEST_F(DynamoDbClientTest, LessThanAMillisecondLeftSendsNothing) {
+  auto client = makeClient();
+  auto result = client.call("GetItem", {}, {.deadline = kStart + std::chrono::microseconds(999)});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().error, Error::kDeadlineExceeded);
+  EXPECT_TRUE(http_.requests.empty());
+}
+
 TEST_F(DynamoDbClientTest, RetryQuotaStopsRetryStorms) {
   auto client = makeClient({.retry = {.quota = 30, .transient_retry_cost = 14}});
   for (int i = 0; i < 20; ++i) http_.pushJson(500, "{}");
