@@ -113,12 +113,11 @@ std::optional<std::string_view> Response::header(std::string_view name) const {
 Response& Response::setHeader(std::string_view name, std::string_view value) {
   checkField(name, value);
   for (std::size_t line = 0; line < fields_.size();) {
-    const auto colon = fields_.find(':', line);
-    const auto next = fields_.find('\r', colon) + 2;  // values hold no CR: it ends the line
-    if (beast::iequals(std::string_view(fields_).substr(line, colon - line), name)) {
-      fields_.erase(line, next - line);
+    const auto field = fieldAt(line);
+    if (beast::iequals(field.name, name)) {
+      fields_.erase(line, field.next - line);
     } else {
-      line = next;
+      line = field.next;
     }
   }
   appendField(name, value);

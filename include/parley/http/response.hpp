@@ -58,15 +58,26 @@ class Response {
   template <class Visit>
   void forEachHeader(Visit&& visit) const {
     for (std::size_t line = 0; line < fields_.size();) {
-      const auto colon = fields_.find(':', line);
-      const auto end = fields_.find('\r', colon);  // values hold no CR: it ends the line
-      visit(std::string_view(fields_).substr(line, colon - line),
-            std::string_view(fields_).substr(colon + 2, end - colon - 2));
-      line = end + 2;
+      const auto field = fieldAt(line);
+      visit(field.name, field.value);
+      line = field.next;
     }
   }
 
  private:
+  struct Field {
+    std::string_view name;
+    std::string_view value;
+    std::size_t next;  // where the following line starts
+  };
+  // The field whose line starts at `line`. Names hold no ':' and values no CR, so the first of
+  // each ends them.
+  Field fieldAt(std::size_t line) const {
+    const std::string_view fields(fields_);
+    const auto colon = fields.find(':', line);
+    const auto end = fields.find('\r', colon);
+    return {fields.substr(line, colon - line), fields.substr(colon + 2, end - colon - 2), end + 2};
+  }
   void appendField(std::string_view name, std::string_view value);
 
   unsigned status_;
