@@ -5,7 +5,6 @@
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
-#include <cstring>
 #include <utility>
 
 #include "parley/alexa/error.hpp"
@@ -358,28 +357,15 @@ std::optional<std::string> ResponseBuilder::repromptSpeech() const {
 
 namespace {
 
-bool needsJsonEscape(char c) {
-  return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
-}
-
-// The end of the run from `pos` that JSON takes as it is, eight bytes at a time.
+// The end of the run from `pos` that JSON takes as it is.
 std::size_t plainJsonEnd(std::string_view text, std::size_t pos) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101;
-  constexpr std::uint64_t kHighBits = 0x8080808080808080;
-  // Nonzero when some byte of `word` is below n (n <= 128; exact for "is there one").
-  const auto hasLess = [](std::uint64_t word, std::uint64_t n) {
-    return (word - n * kOnes) & ~word & kHighBits;
-  };
-  for (; pos + 8 <= text.size(); pos += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, text.data() + pos, 8);
-    if ((hasLess(word, 0x20) | hasLess(word ^ ('"' * kOnes), 1) |
-         hasLess(word ^ ('\\' * kOnes), 1)) != 0) {
-      break;
-    }
-  }
-  while (pos < text.size() && !needsJsonEscape(text[pos])) ++pos;
-  return pos;
+  namespace word = utf8::word;
+  return utf8::runEnd(
+      text, pos,
+      [](std::uint64_t bytes) {
+        return word::below(bytes, 0x20) | word::equal(bytes, '"') | word::equal(bytes, '\\');
+      },
+      [](unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; });
 }
 
 // `text` inside a JSON string literal, escaped as Boost.JSON escapes it: quote, backslash and

@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -176,18 +175,12 @@ struct Open {
   bool empty;
 };
 
-// The end of the run of printable ASCII (0x20-0x7F) starting at `pos`, eight bytes at a time.
+// The end of the run of printable ASCII (0x20-0x7F) starting at `pos`.
 std::size_t printableAsciiEnd(std::string_view text, std::size_t pos) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101;
-  constexpr std::uint64_t kHighBits = 0x8080808080808080;
-  for (; pos + 8 <= text.size(); pos += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, text.data() + pos, 8);
-    // A byte with its high bit set, or (all below 0x80 then) one below 0x20.
-    if (((word & kHighBits) | ((word - 0x20 * kOnes) & ~word & kHighBits)) != 0) break;
-  }
-  while (pos < text.size() && static_cast<unsigned char>(text[pos] - 0x20) < 0x60) ++pos;
-  return pos;
+  return utf8::runEnd(
+      text, pos,
+      [](std::uint64_t word) { return utf8::word::highBit(word) | utf8::word::below(word, 0x20); },
+      [](unsigned char c) { return c < 0x20 || c >= 0x80; });
 }
 
 // A single forward pass over the document; no recursion, so nesting depth costs only heap.

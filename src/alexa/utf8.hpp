@@ -1,6 +1,7 @@
 #pragma once
 
-// Minimal UTF-8 decoding shared by the SSML checks and the response limits.
+// Minimal UTF-8 decoding and byte-run scanning shared by the SSML checks, the reply writer and
+// the response limits.
 
 #include <cstddef>
 #include <cstdint>
@@ -53,16 +54,36 @@ inline bool isXmlChar(char32_t c) {
 }
 
 // Number of code points; invalid bytes count as one each.
-// The end of the run of ASCII bytes starting at `pos`, eight bytes at a time.
-inline std::size_t asciiRunEnd(std::string_view text, std::size_t pos) {
-  constexpr std::uint64_t kHighBits = 0x8080808080808080;
+// Questions about eight bytes at once, each answered exactly for "is there such a byte": nonzero
+// when some byte of `word` has its high bit set / is below n (n <= 128) / equals c.
+namespace word {
+inline constexpr std::uint64_t kOnes = 0x0101010101010101;
+inline constexpr std::uint64_t kHighBits = 0x8080808080808080;
+constexpr std::uint64_t highBit(std::uint64_t word) { return word & kHighBits; }
+constexpr std::uint64_t below(std::uint64_t word, std::uint64_t n) {
+  return (word - n * kOnes) & ~word & kHighBits;
+}
+constexpr std::uint64_t equal(std::uint64_t word, unsigned char c) {
+  return below(word ^ (c * kOnes), 1);
+}
+}  // namespace word
+
+// The end of the run from `pos` of bytes `stops` does not flag, eight bytes at a time while
+// `word_stops` (its counterpart over a whole word) finds none.
+template <class WordStops, class Stops>
+std::size_t runEnd(std::string_view text, std::size_t pos, WordStops word_stops, Stops stops) {
   for (; pos + 8 <= text.size(); pos += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, text.data() + pos, 8);
-    if ((word & kHighBits) != 0) break;
+    std::uint64_t bytes = 0;
+    std::memcpy(&bytes, text.data() + pos, 8);
+    if (word_stops(bytes) != 0) break;
   }
-  while (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) ++pos;
+  while (pos < text.size() && !stops(static_cast<unsigned char>(text[pos]))) ++pos;
   return pos;
+}
+
+// The end of the run of ASCII bytes starting at `pos`.
+inline std::size_t asciiRunEnd(std::string_view text, std::size_t pos) {
+  return runEnd(text, pos, word::highBit, [](unsigned char c) { return c >= 0x80; });
 }
 
 inline std::size_t length(std::string_view text) {
