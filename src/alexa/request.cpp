@@ -195,16 +195,18 @@ bool validIntent(const json::object& request) {
   return true;
 }
 
-bool validRequest(const json::object& request) {
+// The request's type when the request is well-formed.
+std::optional<RequestType> validRequest(const json::object& request) {
   if (!requiredString(request, "type") || !requiredString(request, "requestId") ||
       !requiredString(request, "timestamp") || !optionalString(request, "locale")) {
-    return false;
+    return std::nullopt;
   }
   auto type = requestTypeFromString(view(request.at("type").get_string()));
-  if (type == RequestType::kIntent || type == RequestType::kCanFulfillIntent) {
-    return validIntent(request) && optionalString(request, "dialogState");
+  if ((type == RequestType::kIntent || type == RequestType::kCanFulfillIntent) &&
+      !(validIntent(request) && optionalString(request, "dialogState"))) {
+    return std::nullopt;
   }
-  return true;
+  return type;
 }
 
 }  // namespace
@@ -519,13 +521,13 @@ std::optional<std::string_view> ConnectionsResponseRequest::token() const {
 
 // --- RequestEnvelope ---
 
-RequestEnvelope::RequestEnvelope(std::shared_ptr<const json::value> root)
+RequestEnvelope::RequestEnvelope(std::shared_ptr<const json::value> root, RequestType kind)
     : root_(std::move(root)),
       request_(&root_->get_object().at("request").get_object()),
       context_(&root_->get_object().at("context").get_object()),
       system_(&context_->at("System").get_object()),
       session_(objectAt(root_->get_object(), "session")),
-      kind_(Request(*request_).kind()) {}
+      kind_(kind) {}
 
 std::string_view RequestEnvelope::version() const {
   return stringAt(root_->get_object(), "version").value_or("");
@@ -586,11 +588,12 @@ boost::system::result<RequestEnvelope> envelopeFromJson(json::value root) {
   const auto* context = objectAt(*object, "context");
   const auto* system = context == nullptr ? nullptr : objectAt(*context, "System");
   const json::object* audio_player = nullptr;
-  if (request == nullptr || system == nullptr || !validRequest(*request) || !validSystem(*system) ||
-      !validSession(*object) || !optionalObject(*context, "AudioPlayer", &audio_player)) {
+  const auto kind = request == nullptr ? std::nullopt : validRequest(*request);
+  if (!kind || system == nullptr || !validSystem(*system) || !validSession(*object) ||
+      !optionalObject(*context, "AudioPlayer", &audio_player)) {
     return Error::kNotAnEnvelope;
   }
-  return RequestEnvelope(std::make_shared<const json::value>(std::move(root)));
+  return RequestEnvelope(std::make_shared<const json::value>(std::move(root)), *kind);
 }
 
 boost::system::result<RequestEnvelope> parseRequest(std::string_view body,

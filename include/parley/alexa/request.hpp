@@ -341,7 +341,7 @@ class RequestEnvelope {
 
  private:
   friend boost::system::result<RequestEnvelope> envelopeFromJson(boost::json::value root);
-  explicit RequestEnvelope(std::shared_ptr<const boost::json::value> root);
+  RequestEnvelope(std::shared_ptr<const boost::json::value> root, RequestType kind);
 
   // Looked up once: every step of a request's dispatch asks for them.
   std::shared_ptr<const boost::json::value> root_;
