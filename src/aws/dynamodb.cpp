@@ -229,6 +229,10 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
   const int max_attempts = std::max(1, options_.retry.max_attempts);
 
   DynamoDbError last;
+  const auto noRetry = [&](std::string_view why) {
+    log->warn("DynamoDB {}: {} ; no retry, {}", operation, last.describe(), why);
+    return last;
+  };
   int retry_cost = 0;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     const auto now = clock_.now();
@@ -239,11 +243,7 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
       auto left = std::chrono::floor<std::chrono::milliseconds>(*deadline - now);
       if (left <= std::chrono::milliseconds::zero()) {
         // After a failure, that failure says more than the deadline does.
-        if (attempt > 1) {
-          log->warn("DynamoDB {}: {} ; no retry, the deadline is too close", operation,
-                    last.describe());
-          return last;
-        }
+        if (attempt > 1) return noRetry("the deadline is too close");
         return DynamoDbError{.error = Error::kDeadlineExceeded,
                              .message = "no time left for DynamoDB " + std::string(operation),
                              .attempts = attempt - 1};
@@ -308,17 +308,10 @@ DynamoResult<boost::json::object> DynamoDbClient::call(std::string_view operatio
     }
     const std::chrono::milliseconds delay{
         static_cast<std::chrono::milliseconds::rep>(fraction * static_cast<double>(cap))};
-    if (deadline && clock_.now() + delay >= *deadline) {
-      log->warn("DynamoDB {}: {} ; no retry, the deadline is too close", operation,
-                last.describe());
-      return last;
-    }
+    if (deadline && clock_.now() + delay >= *deadline) return noRetry("the deadline is too close");
     const int cost =
         throttled ? options_.retry.throttling_retry_cost : options_.retry.transient_retry_cost;
-    if (!takeRetryToken(cost)) {
-      log->warn("DynamoDB {}: {} ; retry quota exhausted", operation, last.describe());
-      return last;
-    }
+    if (!takeRetryToken(cost)) return noRetry("the retry quota is exhausted");
     retry_cost = cost;
     log->info("DynamoDB {}: {} ; retry {} in {} ms", operation, last.describe(), attempt,
               delay.count());
