@@ -103,11 +103,12 @@ Response& Response::setStatus(unsigned status) {
 }
 
 std::optional<std::string_view> Response::header(std::string_view name) const {
-  std::optional<std::string_view> found;
-  forEachHeader([&](std::string_view field, std::string_view value) {
-    if (!found && beast::iequals(field, name)) found = value;
-  });
-  return found;
+  for (std::size_t line = 0; line < fields_.size();) {
+    const auto field = fieldAt(line);
+    if (beast::iequals(field.name, name)) return field.value;
+    line = field.next;
+  }
+  return std::nullopt;
 }
 
 Response& Response::setHeader(std::string_view name, std::string_view value) {
