@@ -4,6 +4,7 @@
 #include <array>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
+#include <cstdint>
 #include <stdexcept>
 
 namespace parley::http {
@@ -51,6 +52,8 @@ void checkField(std::string_view name, std::string_view value) {
 }
 
 constexpr std::size_t kFieldsReserve = 256;  // the security headers and a content type fit
+// Which defaults a response already has is one bit each.
+constexpr std::size_t kMaxDefaultFields = 32;
 
 }  // namespace
 
@@ -66,6 +69,15 @@ std::string Cookie::serialize() const {
   if (secure) out += "; Secure";
   if (!same_site.empty()) out += "; SameSite=" + same_site;
   return out;
+}
+
+DefaultFields& DefaultFields::add(std::string_view name, std::string_view value) {
+  checkField(name, value);
+  if (fields_.size() == kMaxDefaultFields) throw std::invalid_argument("too many default fields");
+  std::string line;
+  line.append(name).append(": ").append(value).append("\r\n");
+  fields_.push_back({std::string(name), std::move(line)});
+  return *this;
 }
 
 Response::Response(unsigned status, std::string body, std::string_view content_type)
@@ -133,6 +145,19 @@ Response& Response::addHeader(std::string_view name, std::string_view value) {
 
 Response& Response::setCookie(const Cookie& cookie) {
   return addHeader("Set-Cookie", cookie.serialize());
+}
+
+Response& Response::addMissing(const DefaultFields& defaults) {
+  std::uint32_t present = 0;
+  forEachHeader([&](std::string_view name, std::string_view) {
+    for (std::size_t i = 0; i < defaults.fields_.size(); ++i) {
+      if (beast::iequals(defaults.fields_[i].name, name)) present |= 1U << i;
+    }
+  });
+  for (std::size_t i = 0; i < defaults.fields_.size(); ++i) {
+    if ((present & (1U << i)) == 0) fields_ += defaults.fields_[i].line;
+  }
+  return *this;
 }
 
 Response& Response::setBody(std::string body, std::string_view content_type) {

@@ -117,17 +117,22 @@ Router::Handler staticFiles(StaticOptions options) {
 }
 
 Router::AfterHook securityHeaders(SecurityHeaders headers) {
-  return [headers = std::move(headers)](const Request& request, Response& response) {
-    auto add = [&](std::string_view name, const std::string& value) {
-      if (!value.empty() && !response.header(name)) response.addHeader(name, value);
-    };
-    add("Content-Security-Policy", headers.content_security_policy);
-    add("X-Frame-Options", headers.frame_options);
-    add("Referrer-Policy", headers.referrer_policy);
-    if (request.https()) add("Strict-Transport-Security", headers.strict_transport_security);
-    if (!response.header("X-Content-Type-Options")) {
-      response.addHeader("X-Content-Type-Options", "nosniff");
-    }
+  // Checked once here, so a bad configured value fails at startup rather than per response.
+  DefaultFields plain;
+  auto add = [&](std::string_view name, const std::string& value) {
+    if (!value.empty()) plain.add(name, value);
+  };
+  add("Content-Security-Policy", headers.content_security_policy);
+  add("X-Frame-Options", headers.frame_options);
+  add("Referrer-Policy", headers.referrer_policy);
+  plain.add("X-Content-Type-Options", "nosniff");
+  DefaultFields secure = plain;
+  if (!headers.strict_transport_security.empty()) {
+    secure.add("Strict-Transport-Security", headers.strict_transport_security);
+  }
+  return [plain = std::move(plain), secure = std::move(secure)](const Request& request,
+                                                                Response& response) {
+    response.addMissing(request.https() ? secure : plain);
   };
 }
 

@@ -222,6 +222,30 @@ TEST(Response, RefusesFieldsThatWouldSplitTheHeaderOrChangeItsFraming) {
   EXPECT_EQ(response.fields(), "");  // nothing was half-added
 }
 
+TEST(Response, AddsOnlyTheDefaultFieldsItDoesNotHave) {
+  DefaultFields defaults;
+  defaults.add("X-Frame-Options", "DENY").add("Referrer-Policy", "no-referrer");
+  auto response = Response::html("x").setHeader("x-frame-options", "SAMEORIGIN");
+  response.addMissing(defaults);
+  EXPECT_EQ(response.fields(),
+            "Content-Type: text/html; charset=utf-8\r\nx-frame-options: SAMEORIGIN\r\n"
+            "Referrer-Policy: no-referrer\r\n");
+  response.addMissing(defaults);  // nothing missing any more
+  EXPECT_EQ(response.header("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(response.fields().find("Referrer-Policy"), response.fields().rfind("Referrer-Policy"));
+}
+
+TEST(Response, DefaultFieldsAreCheckedWhenAdded) {
+  DefaultFields defaults;
+  EXPECT_THROW(defaults.add("X-A", "a\r\nSet-Cookie: x=1"), std::invalid_argument);
+  EXPECT_THROW(defaults.add("Content-Length", "0"), std::invalid_argument);
+  EXPECT_THROW(defaults.add("Bad Name", "v"), std::invalid_argument);
+  auto response = Response::text("x");
+  const auto before = std::string(response.fields());
+  response.addMissing(defaults);
+  EXPECT_EQ(response.fields(), before);
+}
+
 TEST(Response, BuildsRedirects) {
   auto response = Response::redirect("https://example.com/cb?code=1");
   EXPECT_EQ(response.status(), 302u);

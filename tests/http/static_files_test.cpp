@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 namespace parley::http {
 namespace {
@@ -106,6 +107,13 @@ TEST(SecurityHeaders, SendStrictTransportSecurityOnlyToHttpsRequests) {
   EXPECT_EQ(router.handle(secure).header("Strict-Transport-Security"), "max-age=31536000");
   EXPECT_EQ(router.handle(Request(Verb::get, "/")).header("Strict-Transport-Security"),
             std::nullopt);
+}
+
+TEST(SecurityHeaders, AValueThatWouldSplitTheHeaderFailsWhenConfigured) {
+  EXPECT_THROW(securityHeaders({.referrer_policy = "no-referrer\r\nSet-Cookie: a=b"}),
+               std::invalid_argument);
+  EXPECT_THROW(securityHeaders({.strict_transport_security = "max-age=1\n"}),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parley::http {
 
@@ -20,6 +21,21 @@ struct Cookie {
   // The Set-Cookie value. Throws std::invalid_argument when name or value hold characters a
   // cookie cannot carry (callers encode first).
   std::string serialize() const;
+};
+
+// Header fields checked once and given to many responses (security headers, say): see
+// Response::addMissing. add() throws std::invalid_argument as Response::setHeader does.
+class DefaultFields {
+ public:
+  DefaultFields& add(std::string_view name, std::string_view value);
+
+ private:
+  friend class Response;
+  struct Field {
+    std::string name;
+    std::string line;  // "Name: value\r\n"
+  };
+  std::vector<Field> fields_{};
 };
 
 // An outgoing response: status, header fields in the order set, body. The server adds the
@@ -46,6 +62,8 @@ class Response {
   Response& setHeader(std::string_view name, std::string_view value);
   Response& addHeader(std::string_view name, std::string_view value);
   Response& setCookie(const Cookie& cookie);
+  // Adds each of `defaults` this response does not have a field of that name for.
+  Response& addMissing(const DefaultFields& defaults);
 
   const std::string& body() const { return body_; }
   std::string& body() { return body_; }
