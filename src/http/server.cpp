@@ -6,11 +6,13 @@
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -18,9 +20,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
@@ -60,15 +60,77 @@ constexpr const char* kModernCiphers =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-// What stop() needs to reach a connection; touched only on the connection's strand, except
-// for the registry itself.
+// A connection's socket and its deadline. Touched only on the connection's strand, except for
+// the registry stop() walks.
+//
+// One lazy watchdog timer per connection instead of a timer armed and cancelled around every
+// read and write: moving the deadline forward is a store; the watchdog wakes when its old
+// deadline passes, finds the new one and sleeps again.
 struct Connection {
-  explicit Connection(asio::any_io_executor e) : executor(std::move(e)) {}
-  asio::any_io_executor executor;
-  beast::tcp_stream* lowest{nullptr};
+  explicit Connection(tcp::socket s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
+
+  // From now on, I/O taking longer than `limit` is cancelled.
+  void expireAfter(std::chrono::milliseconds limit) {
+    deadline = SteadyClock::now() + limit;
+    // Sleeping past the new deadline (none was set, or the last one fired): wake it to re-arm.
+    if (watchdog.expiry() > deadline) watchdog.cancel();
+  }
+
+  tcp::socket socket;
+  asio::steady_timer watchdog;
+  SteadyClock::time_point deadline{SteadyClock::time_point::max()};
   bool idle{false};  // waiting for the first byte of the next request
   bool alive{true};
 };
+
+asio::awaitable<void> watch(std::shared_ptr<Connection> connection) {
+  while (connection->alive) {
+    connection->watchdog.expires_at(connection->deadline);
+    co_await connection->watchdog.async_wait(kUseTuple);
+    if (!connection->alive) co_return;
+    if (SteadyClock::now() >= connection->deadline) {
+      // Pending reads and writes fail with operation_aborted: the session gives up.
+      connection->deadline = SteadyClock::time_point::max();
+      error_code ignored;
+      connection->socket.cancel(ignored);
+    }
+  }
+}
+
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
+// Reads into `buffer` and feeds `parser` until `done()`: what Beast's http::async_read does,
+// without its layers of composed operations. Errors are Beast's (need_more never escapes).
+template <class Stream, class Done>
+asio::awaitable<error_code> readUntil(Stream& stream, beast::flat_buffer& buffer,
+                                      RequestParser& parser, Done done) {
+  constexpr std::size_t kMinRead = 512;
+  constexpr std::size_t kMaxRead = 64 * 1024;
+  error_code ec;
+  while (!done()) {
+    if (buffer.size() > 0) {
+      const auto used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec && ec != bhttp::error::need_more) co_return ec;
+      if (!ec && used > 0) continue;
+      ec = {};
+    }
+    const auto room = buffer.max_size() - buffer.size();
+    if (room == 0) co_return bhttp::error::buffer_overflow;
+    const auto size =
+        std::min(std::max(kMinRead, buffer.capacity() - buffer.size()), std::min(kMaxRead, room));
+    auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(size), kUseTuple);
+    buffer.commit(n);
+    if (read_ec == asio::error::eof) {
+      if (!parser.got_some()) co_return bhttp::error::end_of_stream;
+      parser.put_eof(ec);
+      if (ec) co_return ec;
+      continue;
+    }
+    if (read_ec) co_return read_ec;
+  }
+  co_return ec;
+}
 
 // Status line, the response's fields and the framing ones: one buffer, written together with
 // the body in one call.
@@ -178,6 +240,7 @@ struct Server::Impl {
     }
     ~Registration() {
       connection->alive = false;
+      connection->watchdog.cancel();
       std::lock_guard lock(impl.mutex);
       impl.connections.erase(connection);
       if (impl.connections.empty()) impl.drained.notify_all();
@@ -189,20 +252,18 @@ struct Server::Impl {
   };
 
   asio::awaitable<void> session(tcp::socket socket) {
-    auto connection = std::make_shared<Connection>(socket.get_executor());
-    Registration registration(*this, connection);
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    beast::tcp_stream stream(std::move(socket));
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    Registration registration(*this, connection);
+    connection->expireAfter(options.idle_timeout);
+    asio::co_spawn(connection->socket.get_executor(), watch(connection), asio::detached);
     if (!tls) {
-      connection->lowest = &stream;
-      co_await serve(stream, *connection);
-      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_await serve(connection->socket, *connection);
+      connection->socket.shutdown(tcp::socket::shutdown_send, ignored);
       co_return;
     }
-    beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), *tls);
-    connection->lowest = &beast::get_lowest_layer(secure);
-    connection->lowest->expires_after(options.idle_timeout);
+    ssl::stream<tcp::socket&> secure(connection->socket, *tls);
     auto [handshake_ec] = co_await secure.async_handshake(ssl::stream_base::server, kUseTuple);
     if (handshake_ec) co_return;
     co_await serve(secure, *connection);
@@ -210,11 +271,10 @@ struct Server::Impl {
 
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, Connection& connection) {
-    beast::tcp_stream& lowest = *connection.lowest;
     beast::flat_buffer buffer(options.header_limit + kBufferSlack);
     buffer.reserve(kInitialReadBuffer);
     boost::system::error_code peer_ec;
-    const auto peer = lowest.socket().remote_endpoint(peer_ec);
+    const auto peer = connection.socket.remote_endpoint(peer_ec);
     const auto peer_address =
         peer_ec ? std::nullopt : std::optional<asio::ip::address>{peer.address()};
     // The client of every request on this connection, when headers cannot change it: no peer
@@ -228,16 +288,16 @@ struct Server::Impl {
     }
     for (;;) {
       if (stopping.load()) co_return;
-      bhttp::request_parser<bhttp::string_body> parser;
+      RequestParser parser;
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
       parser.body_limit(options.body_limit);
       connection.idle = buffer.size() == 0;
-      lowest.expires_after(options.idle_timeout);
-      auto [header_ec, header_bytes] =
-          co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
+      connection.expireAfter(options.idle_timeout);
+      const auto header_ec =
+          co_await readUntil(stream, buffer, parser, [&] { return parser.is_header_done(); });
       connection.idle = false;
       if (header_ec) {
-        co_await answerReadError(stream, lowest, header_ec, buffer);
+        co_await answerReadError(stream, connection, header_ec, buffer);
         co_return;
       }
       const auto request_started = SteadyClock::now();
@@ -250,9 +310,10 @@ struct Server::Impl {
               co_await asio::async_write(stream, asio::buffer(kContinue), kUseTuple);
           if (continue_ec) co_return;
         }
-        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kUseTuple);
+        const auto body_ec =
+            co_await readUntil(stream, buffer, parser, [&] { return parser.is_done(); });
         if (body_ec) {
-          co_await answerReadError(stream, lowest, body_ec, buffer);
+          co_await answerReadError(stream, connection, body_ec, buffer);
           co_return;
         }
       }
@@ -267,7 +328,7 @@ struct Server::Impl {
       Response response = co_await dispatch(request);
       const bool keep_alive = request.keepAlive() && !stopping.load();
       const auto body_size = response.body().size();
-      lowest.expires_after(options.idle_timeout);
+      connection.expireAfter(options.idle_timeout);
       auto [write_ec, written] =
           co_await writeResponse(stream, response, keep_alive, request.method() == Verb::head);
       if (options.log_requests) {
@@ -303,7 +364,7 @@ struct Server::Impl {
   // Answers a request we refuse to read (413, 431, 400), then closes. A timeout or a dropped
   // connection gets no answer.
   template <class Stream>
-  asio::awaitable<void> answerReadError(Stream& stream, beast::tcp_stream& lowest,
+  asio::awaitable<void> answerReadError(Stream& stream, Connection& connection,
                                         const error_code& ec, beast::flat_buffer& buffer) {
     const unsigned status = statusForReadError(ec);
     if (status == 0) co_return;
@@ -311,19 +372,20 @@ struct Server::Impl {
     Request unknown;
     unknown.setHttps(tls.has_value());
     router.finish(unknown, response);
-    lowest.expires_after(options.idle_timeout);
+    connection.expireAfter(options.idle_timeout);
     auto [write_ec, written] = co_await writeResponse(stream, response, false, false);
     if (options.log_requests) log->info("[-] - - {} (rejected: {})", status, ec.message());
     if (write_ec || tls) co_return;
     // Half-close and drain, so that the client reads our answer rather than a reset caused by
     // the request bytes it is still sending.
     error_code ignored;
-    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    lowest.expires_after(kLingerTime);
+    connection.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    connection.expireAfter(kLingerTime);
     std::size_t discarded = 0;
     while (discarded < kLingerBytes) {
       buffer.clear();
-      auto [read_ec, n] = co_await lowest.async_read_some(buffer.prepare(16 * 1024), kUseTuple);
+      auto [read_ec, n] =
+          co_await connection.socket.async_read_some(buffer.prepare(16 * 1024), kUseTuple);
       if (read_ec) break;
       discarded += n;
     }
@@ -371,8 +433,11 @@ struct Server::Impl {
       });
       std::unique_lock lock(mutex);
       for (const auto& connection : connections) {
-        asio::post(connection->executor, [connection] {
-          if (connection->alive && connection->idle) connection->lowest->cancel();
+        asio::post(connection->socket.get_executor(), [connection] {
+          if (connection->alive && connection->idle) {
+            error_code ignored;
+            connection->socket.cancel(ignored);
+          }
         });
       }
       if (!drained.wait_for(lock, options.shutdown_timeout,

@@ -335,6 +335,50 @@ TEST(Server, RunsBlockingRoutesOnTheIoThreadWithoutWorkers) {
   server.stop();
 }
 
+TEST(Server, ClosesATricklingClientWhoseHeaderTakesLongerThanTheIdleTimeout) {
+  auto router = echoRouter();
+  auto options = testOptions();
+  options.idle_timeout = 300ms;
+  Server server(router, options);
+  server.start();
+  RawClient trickle(server.port());
+  const std::string request = "GET /hello HTTP/1.1\r\nX-Padding: " + std::string(200, 'a');
+  // Each byte arrives well within the timeout; the header as a whole does not.
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t sent = 0;
+  while (sent < request.size() && trickle.trySend(request.substr(sent, 1))) {
+    ++sent;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(trickle.closedByServer());
+  EXPECT_LT(sent, request.size());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+}
+
+TEST(Server, AHandlerSlowerThanTheIdleTimeoutStillAnswersOnALiveConnection) {
+  Router router = echoRouter();
+  router.get("/slow",
+             [](const Request&) {
+               std::this_thread::sleep_for(500ms);
+               return Response::text("late");
+             },
+             {.blocking = true});
+  auto options = testOptions();
+  options.idle_timeout = 200ms;
+  Server server(router, options);
+  server.start();
+  RawClient client(server.port());
+  client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto late = client.readResponse();
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->body(), "late");
+  client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");  // the same connection, kept alive
+  auto next = client.readResponse();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->result_int(), 200u);
+  EXPECT_TRUE(client.closedByServer());  // and then idle for longer than the timeout
+}
+
 TEST(Server, KeepsServingWhileABlockingHandlerWaits) {
   Router router = echoRouter();
   std::promise<void> release;
@@ -515,6 +559,18 @@ TEST_F(TlsServer, CompletesRoundTrip) {
   plain.trySend("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_FALSE(plain.readResponse());
   EXPECT_TRUE(client.send({.url = base + "/hello"}));
+}
+
+TEST_F(TlsServer, ClosesAClientThatNeverStartsTheHandshake) {
+  auto router = echoRouter();
+  auto options = tlsOptions();
+  options.idle_timeout = 300ms;
+  Server server(router, options);
+  server.start();
+  RawClient silent(server.port());
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(silent.closedByServer());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
 }
 
 TEST_F(TlsServer, MarksRequestsOverTlsAsHttpsAndSendsHsts) {
