@@ -5,11 +5,9 @@
 namespace parley::app {
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& out, const Model& model) {
-  boost::json::object object;
-  if (model.user) {
-    object["user"] = boost::json::object{{"id", model.user->id}, {"email", model.user->email}};
-  }
-  out = std::move(object);
+  // Built in place, in `out`'s storage (the reply's attributes, see Event::saveModel).
+  auto& object = out.emplace_object();
+  if (model.user) object["user"] = {{"id", model.user->id}, {"email", model.user->email}};
 }
 
 Model tag_invoke(boost::json::value_to_tag<Model>, const boost::json::value& in) {

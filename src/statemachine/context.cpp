@@ -3,7 +3,7 @@
 namespace parley::statemachine {
 
 Context::Context(const alexa::RequestEnvelope& envelope, alexa::ResponseBuilder& reply)
-    : envelope_(envelope), reply_(reply) {}
+    : envelope_(envelope), reply_(reply), output_attributes_(reply.sessionAttributes().storage()) {}
 
 std::optional<alexa::Intent> Context::intent() const {
   if (auto request = envelope_.as<alexa::IntentRequest>()) return request->intent();
@@ -30,6 +30,8 @@ void Context::loadModel(const boost::json::value* saved) {
   json_model_ = saved != nullptr ? *saved : boost::json::value(boost::json::object{});
 }
 
-boost::json::value Context::saveModel() const { return json_model_; }
+boost::json::value Context::saveModel() const {
+  return boost::json::value(json_model_, jsonStorage());
+}
 
 }  // namespace parley::statemachine

@@ -197,7 +197,7 @@ std::string Engine::respond(const alexa::RequestEnvelope& envelope) const {
 }
 
 alexa::ResponseBuilder Engine::reply(const alexa::RequestEnvelope& envelope) const {
-  alexa::ResponseBuilder built;
+  alexa::ResponseBuilder built(envelope.json().storage());
   const auto context = factory_(envelope, built);
   context->intent_name_ = intentNameOf(envelope);
   try {

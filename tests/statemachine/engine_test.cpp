@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "fakes/log_capture.hpp"
@@ -93,6 +94,28 @@ TEST(Model, OnlyOutputAttributesModelAndStateAreSaved) {
   EXPECT_EQ(attributes.size(), 3U);
   EXPECT_EQ(attributes.at("flow"), "kept");
   EXPECT_FALSE(attributes.contains("stale"));
+}
+
+TEST(Model, TheReplyKeepsTheRequestArenaItsAttributesLiveInAlive) {
+  auto skill = makeSkill();
+  skill.onIntent("CountIntent", [](E& e) -> Transition {
+    e.model.name = std::string(200, 'n');  // longer than any small-string buffer
+    e.outputAttributes()["flow"] = std::string(100, 'f');
+    return {.reply = "Count", .to = "entry"};
+  });
+  const auto engine = std::move(skill).build();
+  std::optional<alexa::ResponseBuilder> reply;
+  {
+    auto envelope = alexa::parseRequest(boost::json::serialize(intent("CountIntent")));
+    ASSERT_TRUE(envelope);
+    reply.emplace(engine->reply(*envelope));
+    EXPECT_EQ(reply->sessionAttributes().storage().get(), envelope->json().storage().get());
+  }  // the request is gone; the attributes built in its arena are still readable
+  const auto body = reply->serialize();
+  ASSERT_TRUE(body);
+  const auto attributes = boost::json::parse(*body).at("sessionAttributes");
+  EXPECT_EQ(attributes.at("model").at("name").as_string(), std::string(200, 'n'));
+  EXPECT_EQ(attributes.at("flow").as_string(), std::string(100, 'f'));
 }
 
 TEST(Variables, ValuesAreSsmlEscaped) {

@@ -59,6 +59,13 @@ struct VideoItem {
 // A second card replaces the first; callers that must refuse it check hasCard().
 class ResponseBuilder {
  public:
+  ResponseBuilder() = default;
+  // Session attributes are allocated from `storage`: the engine passes the request's arena, so
+  // building a reply's attributes allocates nothing more. Values built there join them without
+  // a copy (sessionAttributes().storage()).
+  explicit ResponseBuilder(boost::json::storage_ptr storage)
+      : session_attributes_(std::move(storage)) {}
+
   // Replace the speech with `ssml`, given with or without its <speak> wrapper.
   ResponseBuilder& speak(std::string_view ssml);
   ResponseBuilder& speakPlainText(std::string_view text);

@@ -43,6 +43,8 @@ class Context {
   alexa::ResponseBuilder& reply() { return reply_; }
   // Copied into sessionAttributes next to "model" and "state" (state-machine requests only).
   boost::json::object& outputAttributes() { return output_attributes_; }
+  // Where the reply's attributes are allocated: values made there join them without a copy.
+  const boost::json::storage_ptr& jsonStorage() const { return output_attributes_.storage(); }
 
   // Model persistence, overridden by Event<Model>. The untyped engine keeps the model as JSON.
   virtual void loadModel(const boost::json::value* saved);

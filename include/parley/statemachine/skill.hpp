@@ -49,7 +49,7 @@ class Event final : public Context {
     if constexpr (kHasJsonPair) {
       return model.toJson();
     } else {
-      return boost::json::value_from(model);
+      return boost::json::value_from(model, jsonStorage());
     }
   }
 
