@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <charconv>
 #include <cstdint>
 #include <initializer_list>
@@ -401,7 +402,8 @@ class Validator {
   std::string_view text_;
   const SsmlOptions& options_;
   std::size_t pos_ = 0;
-  std::vector<Open> stack_;
+  // Speech rarely nests deeper than a few tags: no allocation per validation for those.
+  boost::container::small_vector<Open, 8> stack_;
   bool root_closed_ = false;
   std::size_t audio_clips_ = 0;
 };

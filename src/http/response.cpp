@@ -82,7 +82,6 @@ DefaultFields& DefaultFields::add(std::string_view name, std::string_view value)
 
 Response::Response(unsigned status, std::string body, std::string_view content_type)
     : status_(status), body_(std::move(body)) {
-  fields_.reserve(kFieldsReserve);
   if (!content_type.empty()) addHeader("Content-Type", content_type);
 }
 
@@ -155,7 +154,7 @@ Response& Response::addMissing(const DefaultFields& defaults) {
     }
   });
   for (std::size_t i = 0; i < defaults.fields_.size(); ++i) {
-    if ((present & (1U << i)) == 0) fields_ += defaults.fields_[i].line;
+    if ((present & (1U << i)) == 0) fieldsToAppend() += defaults.fields_[i].line;
   }
   return *this;
 }
@@ -165,8 +164,15 @@ Response& Response::setBody(std::string body, std::string_view content_type) {
   return setHeader("Content-Type", content_type);
 }
 
+std::string& Response::fieldsToAppend() {
+  // Reserved with the first field rather than at construction: responses made only to be
+  // assigned over (the router's, the server's) allocate nothing.
+  if (fields_.empty()) fields_.reserve(kFieldsReserve);
+  return fields_;
+}
+
 void Response::appendField(std::string_view name, std::string_view value) {
-  fields_.append(name).append(": ").append(value).append("\r\n");
+  fieldsToAppend().append(name).append(": ").append(value).append("\r\n");
 }
 
 }  // namespace parley::http

@@ -132,12 +132,11 @@ asio::awaitable<error_code> readUntil(Stream& stream, beast::flat_buffer& buffer
   co_return ec;
 }
 
-// Status line, the response's fields and the framing ones: one buffer, written together with
-// the body in one call.
-std::string serializedHeader(const Response& response, bool keep_alive) {
+// Status line, the response's fields and the framing ones, into `out` (a connection reuses its
+// buffer): written together with the body in one call.
+void serializeHeader(const Response& response, bool keep_alive, std::string& out) {
   const auto status = response.status();
-  std::string out;
-  out.reserve(response.fields().size() + 96);
+  out.clear();
   out += "HTTP/1.1 ";
   out += std::to_string(status);
   out += ' ';
@@ -151,16 +150,16 @@ std::string serializedHeader(const Response& response, bool keep_alive) {
   }
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
-  return out;
 }
 
-// Writes `response` (its header only for HEAD).
+// Writes `response` (its header only for HEAD), the header serialized in `header`.
 template <class Stream>
 asio::awaitable<std::tuple<error_code, std::size_t>> writeResponse(Stream& stream,
                                                                    const Response& response,
                                                                    bool keep_alive,
-                                                                   bool header_only) {
-  const auto header = serializedHeader(response, keep_alive);
+                                                                   bool header_only,
+                                                                   std::string& header) {
+  serializeHeader(response, keep_alive, header);
   const std::array<asio::const_buffer, 2> buffers{
       asio::buffer(header), header_only ? asio::const_buffer{} : asio::buffer(response.body())};
   co_return co_await asio::async_write(stream, buffers, kUseTuple);
@@ -272,6 +271,7 @@ struct Server::Impl {
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, Connection& connection) {
     beast::flat_buffer buffer(options.header_limit + kBufferSlack);
+    std::string response_header;  // reused for every response
     buffer.reserve(kInitialReadBuffer);
     boost::system::error_code peer_ec;
     const auto peer = connection.socket.remote_endpoint(peer_ec);
@@ -329,8 +329,8 @@ struct Server::Impl {
       const bool keep_alive = request.keepAlive() && !stopping.load();
       const auto body_size = response.body().size();
       connection.expireAfter(options.idle_timeout);
-      auto [write_ec, written] =
-          co_await writeResponse(stream, response, keep_alive, request.method() == Verb::head);
+      auto [write_ec, written] = co_await writeResponse(
+          stream, response, keep_alive, request.method() == Verb::head, response_header);
       if (options.log_requests) {
         auto micros = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() -
                                                                             request_started);
@@ -373,7 +373,8 @@ struct Server::Impl {
     unknown.setHttps(tls.has_value());
     router.finish(unknown, response);
     connection.expireAfter(options.idle_timeout);
-    auto [write_ec, written] = co_await writeResponse(stream, response, false, false);
+    std::string header;
+    auto [write_ec, written] = co_await writeResponse(stream, response, false, false, header);
     if (options.log_requests) log->info("[-] - - {} (rejected: {})", status, ec.message());
     if (write_ec || tls) co_return;
     // Half-close and drain, so that the client reads our answer rather than a reset caused by

@@ -97,6 +97,7 @@ class Response {
     return {fields.substr(line, colon - line), fields.substr(colon + 2, end - colon - 2), end + 2};
   }
   void appendField(std::string_view name, std::string_view value);
+  std::string& fieldsToAppend();
 
   unsigned status_;
   std::string fields_{};
