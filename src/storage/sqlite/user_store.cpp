@@ -72,8 +72,10 @@ User userFromRow(const Statement& row, int first, std::string id, const std::str
             .email = std::string{row.columnText(first)},
             .created_at = fromMillis(row.columnInt(first + 1), path),
             .attributes = {}};
+  const auto text = row.columnText(first + 2);
+  if (text == "{}") return user;  // what most users hold; read on every skill request
   boost::system::error_code error;
-  auto attributes = boost::json::parse(row.columnText(first + 2), error);
+  auto attributes = boost::json::parse(text, error);
   if (error || !attributes.is_object()) {
     throw Error(SQLITE_CORRUPT, "sqlite: " + path + ": attributes of a user are not a JSON object");
   }
