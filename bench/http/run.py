@@ -5,10 +5,15 @@ Measures requests/s and p50/p99 latency with wrk (linked LaunchRequest: a real s
 request), idle and loaded RSS, and cold start (exec to first answered request). Prints a Markdown
 table and the ratio to the baseline.
 
+Both servers run side by side and are measured in alternating rounds (--rounds, parley then nginx
+each round): on a shared machine whose speed drifts, a ratio of back-to-back measurements moves
+with the drift, the median over rounds much less. The table shows each server's median round.
+
 With --soak N it then keeps the load on in 5-second windows until N requests were answered and
 prints requests/s, p99 and RSS per window, to show that latency and memory stay flat.
 
-Usage: bench/http/run.py [--duration 10] [--connections 32] [--threads 1] [--soak 1000000]
+Usage: bench/http/run.py [--duration 10] [--rounds 3] [--connections 32] [--threads 1]
+       [--soak 1000000]
        [--storage sqlite|dynamodb [--dynamodb-endpoint URL]] [--skill build/release/bin/skill]
        [--io-threads 1]
 
@@ -87,6 +92,11 @@ def wrk(url, body, args, workdir):
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
+def median_round(results):
+    """The run with the median requests/s (its latencies belong to that same run)."""
+    return sorted(results, key=lambda r: r["rps"])[len(results) // 2]
+
+
 def soak_windows(url, body, args, workdir, pid):
     """Consecutive 5 s wrk windows until args.soak requests: (requests so far, rps, p99, RSS)."""
     windows, total = [], 0
@@ -143,7 +153,8 @@ def start_dynalite():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating parley/nginx rounds")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--soak", type=int, default=0, help="requests in the flatness run")
@@ -209,23 +220,28 @@ def measure(args, body):
             status, reply = post(url, body)
             assert status == 200 and b"Welcome ada@example.com" in reply, reply
             idle_rss = rss_kib(server.pid)
-            result = wrk(url, body, args, workdir)
-            loaded_rss = rss_kib(server.pid)
+            nginx_port = free_port()
+            nginx = start_nginx(workdir, nginx_port, len(reply))
+            try:
+                wait_until_answering(f"http://127.0.0.1:{nginx_port}/", body)
+                rounds, loaded_rss = [], 0
+                for _ in range(max(1, args.rounds)):
+                    ours = wrk(url, body, args, workdir)
+                    loaded_rss = max(loaded_rss, rss_kib(server.pid))
+                    theirs = wrk(f"http://127.0.0.1:{nginx_port}/", body, args, workdir)
+                    rounds.append((ours, theirs))
+            finally:
+                nginx.terminate()
+                nginx.wait(timeout=10)
             soak = soak_windows(url, body, args, workdir, server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
 
-        nginx_port = free_port()
-        nginx = start_nginx(workdir, nginx_port, len(reply))
-        try:
-            wait_until_answering(f"http://127.0.0.1:{nginx_port}/", body)
-            baseline = wrk(f"http://127.0.0.1:{nginx_port}/", body, args, workdir)
-        finally:
-            nginx.terminate()
-            nginx.wait(timeout=10)
-
-    ratio = result["rps"] / baseline["rps"]
+    ratios = sorted(ours["rps"] / theirs["rps"] for ours, theirs in rounds)
+    ratio = ratios[len(ratios) // 2]
+    result = median_round([ours for ours, _ in rounds])
+    baseline = median_round([theirs for _, theirs in rounds])
     print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s, storage={args.storage}, "
           f"ioThreads={config['server'].get('ioThreads', 1)}, "
           f"workerThreads={config['server'].get('workerThreads', 2)}")
@@ -235,15 +251,20 @@ def measure(args, body):
           f"| {idle_rss / 1024:.1f} | {loaded_rss / 1024:.1f} | {cold_start_ms:.1f} |")
     print(f"| nginx fixed reply ({len(reply)} B) | {baseline['rps']:.0f} | {baseline['p50']:.3f} "
           f"| {baseline['p99']:.3f} | | | |")
-    print(f"ratio parley/nginx: {ratio:.2f}")
+    for number, (ours, theirs) in enumerate(rounds, 1):
+        print(f"round {number}: parley {ours['rps']:.0f} req/s (p99 {ours['p99']:.3f} ms), "
+              f"nginx {theirs['rps']:.0f} req/s (p99 {theirs['p99']:.3f} ms), "
+              f"ratio {ours['rps'] / theirs['rps']:.2f}")
+    print(f"ratio parley/nginx: {ratio:.2f} (median of {len(ratios)} rounds, "
+          f"{ratios[0]:.2f}-{ratios[-1]:.2f})")
     if soak:
         print("\n| requests so far | req/s | p99 ms | RSS MiB |\n|---|---|---|---|")
         for total, rps, p99, rss in soak:
             print(f"| {total} | {rps:.0f} | {p99:.3f} | {rss / 1024:.1f} |")
-    if result["non2xx"] or result["socket_errors"]:
-        print(f"errors: non-2xx {result['non2xx']}, sockets {result['socket_errors']}")
-        return 1
-    return 0
+    failed = [ours for ours, _ in rounds if ours["non2xx"] or ours["socket_errors"]]
+    for ours in failed:
+        print(f"errors: non-2xx {ours['non2xx']}, sockets {ours['socket_errors']}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
