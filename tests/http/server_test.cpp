@@ -60,6 +60,23 @@ class RawClient {
     if (ec) return std::nullopt;
     return parser.release();
   }
+  // Reads everything the server sends until it closes (EOF or reset: true) or a read times out.
+  struct Drained {
+    std::size_t bytes{0};
+    bool closed{false};
+  };
+  Drained drain() {
+    Drained out;
+    std::vector<char> chunk(64 * 1024);
+    for (;;) {
+      boost::system::error_code ec;
+      out.bytes += socket_.read_some(asio::buffer(chunk), ec);
+      if (ec) {
+        out.closed = ec == asio::error::eof || ec == asio::error::connection_reset;
+        return out;
+      }
+    }
+  }
   // True when the server closed the connection (EOF or reset) before the timeout.
   bool closedByServer() {
     char byte = 0;
@@ -353,6 +370,27 @@ TEST(Server, ClosesATricklingClientWhoseHeaderTakesLongerThanTheIdleTimeout) {
   EXPECT_TRUE(trickle.closedByServer());
   EXPECT_LT(sent, request.size());
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+}
+
+TEST(Server, ClosesAClientThatStopsReadingItsResponse) {
+  Router router = echoRouter();
+  // More than the loopback socket buffers hold: the server's write waits for the client.
+  const std::string big(32 * 1024 * 1024, 'x');
+  router.get("/big", [&big](const Request&) { return Response::text(big); });
+  auto options = testOptions();
+  options.idle_timeout = 300ms;
+  Server server(router, options);
+  server.start();
+  RawClient stalled(server.port());
+  stalled.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(900ms);  // reads nothing for three idle timeouts
+  net::BeastHttpClient client;
+  auto other = client.send({.url = url(server, "/hello")});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200u);
+  const auto received = stalled.drain();
+  EXPECT_TRUE(received.closed);
+  EXPECT_LT(received.bytes, big.size());  // the server gave up part way through
 }
 
 TEST(Server, AHandlerSlowerThanTheIdleTimeoutStillAnswersOnALiveConnection) {
