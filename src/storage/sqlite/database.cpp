@@ -4,6 +4,8 @@
 
 #include <climits>
 
+#include "small_blocks.hpp"
+
 namespace parley::storage::sqlite {
 namespace {
 
@@ -41,11 +43,13 @@ std::string describe(int code, std::string_view context, const char* message) {
 
 // Process-wide settings, applied before the first connection initializes the library. Memory
 // statistics would take a global mutex on every SQLite allocation (about 30 per skill request)
-// for numbers nothing here reads. Too late (another component initialized SQLite first) only
-// costs that speed, so the result is not checked.
+// for numbers nothing here reads; the small-block cache spares most of those allocations. Too
+// late (another component initialized SQLite first) only costs that speed, so the results are
+// not checked.
 void configureLibraryOnce() {
   static const bool configured = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_MALLOC, &smallBlockAllocator());
     return true;
   }();
   (void)configured;
