@@ -8,6 +8,7 @@
 #include <limits>
 #include <utility>
 
+#include "arena_blocks.hpp"
 #include "parley/alexa/error.hpp"
 
 namespace parley::alexa {
@@ -606,7 +607,8 @@ boost::system::result<RequestEnvelope> parseRequest(std::string_view body,
   // One arena per request: the parse makes a few blocks instead of a node per value, and the
   // values are freed with it. Shared, so a value copied out of the request keeps it alive.
   auto arena = json::make_shared_resource<json::monotonic_resource>(
-      std::max(kMinimumArenaBytes, body.size() * kArenaBytesPerInputByte));
+      std::max(kMinimumArenaBytes, body.size() * kArenaBytesPerInputByte),
+      json::storage_ptr(&arenaBlocks()));
   auto root = json::parse(body, ec, std::move(arena), parse_options);
   if (ec == json::error::too_deep) return Error::kTooDeep;
   if (ec) return Error::kMalformedJson;

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include <boost/json.hpp>
+#include <optional>
 #include <string>
 
 #include "parley/alexa/error.hpp"
@@ -561,6 +566,37 @@ TEST(EnvelopeFromJson, AppliesTheSameChecks) {
 // --- bad input: always an Error, never a crash ---
 
 std::string validBody() { return readFixture("alexa/intent-with-slots.json"); }
+
+TEST(ParseRequest, ConsecutiveRequestsOnAThreadReuseTheArenaBlock) {
+  const void* first = nullptr;
+  {
+    auto envelope = parseRequest(validBody());
+    ASSERT_TRUE(envelope);
+    first = &*envelope->json().as_object().begin();
+  }
+#if defined(__SANITIZE_ADDRESS__)
+  EXPECT_TRUE(__asan_address_is_poisoned(first));  // kept for the next request, not readable
+#endif
+  auto next = parseRequest(validBody());
+  ASSERT_TRUE(next);
+  EXPECT_EQ(&*next->json().as_object().begin(), first);
+}
+
+TEST(ParseRequest, AValueCopiedOutKeepsItsArenaFromBeingReused) {
+  std::optional<json::value> copied;
+  const void* first = nullptr;
+  {
+    auto envelope = parseRequest(validBody());
+    ASSERT_TRUE(envelope);
+    first = &*envelope->json().as_object().begin();
+    copied.emplace(envelope->json().at("request"));  // a copy shares the request's arena
+    ASSERT_EQ(copied->storage().get(), envelope->json().storage().get());
+  }
+  auto next = parseRequest(validBody());
+  ASSERT_TRUE(next);
+  EXPECT_NE(&*next->json().as_object().begin(), first);
+  EXPECT_EQ(copied->at("type"), "IntentRequest");  // still readable (ASan checks)
+}
 
 TEST(ParseRequest, RejectsEmptyBody) { EXPECT_EQ(parseRequest("").error(), Error::kEmptyBody); }
 
