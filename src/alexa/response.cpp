@@ -112,7 +112,23 @@ std::optional<std::string_view> stringAt(const json::object& object, std::string
   return std::string_view(value->get_string().data(), value->get_string().size());
 }
 
-// Characters of the card's text (title, content/text, image URLs); checks each image URL.
+boost::system::result<std::size_t> cardChars(const json::value& value, const ResponseLimits& limits,
+                                             bool image);
+
+// Characters of the card's text (title, content/text, image URLs); checks each image URL. Takes
+// the card as it is kept, an object: converting it to a json::value would copy it.
+boost::system::result<std::size_t> cardChars(const json::object& object,
+                                             const ResponseLimits& limits, bool image) {
+  std::size_t total = 0;
+  for (const auto& entry : object) {
+    if (entry.key() == "type") continue;  // the card's kind is not text the user sees
+    auto chars = cardChars(entry.value(), limits, image || entry.key() == "image");
+    if (!chars) return chars.error();
+    total += *chars;
+  }
+  return total;
+}
+
 boost::system::result<std::size_t> cardChars(const json::value& value, const ResponseLimits& limits,
                                              bool image) {
   std::size_t total = 0;
@@ -120,12 +136,7 @@ boost::system::result<std::size_t> cardChars(const json::value& value, const Res
     total = utf8::length({text->data(), text->size()});
     if (image && total > limits.max_image_url_chars) return Error::kImageUrlTooLong;
   } else if (const auto* object = value.if_object()) {
-    for (const auto& entry : *object) {
-      if (entry.key() == "type") continue;  // the card's kind is not text the user sees
-      auto chars = cardChars(entry.value(), limits, image || entry.key() == "image");
-      if (!chars) return chars.error();
-      total += *chars;
-    }
+    return cardChars(*object, limits, image);
   } else if (const auto* array = value.if_array()) {
     for (const auto& entry : *array) {
       auto chars = cardChars(entry, limits, image);

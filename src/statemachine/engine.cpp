@@ -371,7 +371,7 @@ void Engine::applyView(Context& context, Transition& transition) const {
     if (found == variables_.end()) return std::nullopt;
     return found->second(context);
   };
-  auto rendered = views::render(view, path, lookup, *random_);
+  auto rendered = views::render(view, path, lookup, *random_, context.jsonStorage());
   auto& reply = context.reply();
   for (const auto& statement : rendered.say) check(reply.addStatement(statement), path);
   if (rendered.ask) {

@@ -48,26 +48,29 @@ std::string statement(const boost::json::value& value, std::string_view path, st
 }
 
 // Strings inside cards and directives are templates too; everything else passes through.
-boost::json::value renderTree(const boost::json::value& value, const VariableLookup& variables) {
+boost::json::value renderTree(const boost::json::value& value, const VariableLookup& variables,
+                              const boost::json::storage_ptr& storage) {
   switch (value.kind()) {
     case boost::json::kind::string:
-      return boost::json::value(renderText(value.get_string(), variables));
+      return boost::json::value(renderText(value.get_string(), variables), storage);
     case boost::json::kind::array: {
-      boost::json::array out;
+      boost::json::array out(storage);
       out.reserve(value.get_array().size());
-      for (const auto& element : value.get_array()) out.push_back(renderTree(element, variables));
+      for (const auto& element : value.get_array()) {
+        out.push_back(renderTree(element, variables, storage));
+      }
       return out;
     }
     case boost::json::kind::object: {
-      boost::json::object out;
+      boost::json::object out(storage);
       out.reserve(value.get_object().size());
       for (const auto& member : value.get_object()) {
-        out.emplace(member.key(), renderTree(member.value(), variables));
+        out.emplace(member.key(), renderTree(member.value(), variables, storage));
       }
       return out;
     }
     default:
-      return value;
+      return boost::json::value(value, storage);
   }
 }
 
@@ -92,8 +95,9 @@ std::string renderText(std::string_view text, const VariableLookup& variables) {
 }
 
 Rendered render(const boost::json::value& view, std::string_view path,
-                const VariableLookup& variables, core::Random& random) {
-  Rendered out;
+                const VariableLookup& variables, core::Random& random,
+                const boost::json::storage_ptr& storage) {
+  Rendered out{.directives = boost::json::array(storage)};
   const auto* object = view.if_object();
   if (object == nullptr) {
     out.say.push_back(statement(view, path, {}, variables, random));
@@ -116,7 +120,7 @@ Rendered render(const boost::json::value& view, std::string_view path,
   }
   if (const auto* card = part("card")) {
     if (!card->is_object()) wrongType(path, "card", "an object");
-    auto rendered = renderTree(*card, variables);
+    auto rendered = renderTree(*card, variables, storage);
     out.card = std::move(rendered.as_object());
   }
   if (const auto* directives = part("directives")) {
@@ -124,7 +128,7 @@ Rendered render(const boost::json::value& view, std::string_view path,
     if (list == nullptr) wrongType(path, "directives", "a list of objects");
     for (const auto& directive : *list) {
       if (!directive.is_object()) wrongType(path, "directives", "a list of objects");
-      out.directives.push_back(renderTree(directive, variables));
+      out.directives.push_back(renderTree(directive, variables, storage));
     }
   }
   if (!any) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
@@ -208,6 +209,21 @@ TEST(Render, ObjectViewHasEachReplyPart) {
   EXPECT_EQ(rendered.card->at("title"), "T X&amp;");
   ASSERT_EQ(rendered.directives.size(), 1U);
   EXPECT_EQ(rendered.directives[0].at_pointer("/hint/text"), "h X&amp;");
+}
+
+TEST(Render, CardAndDirectivesAreAllocatedFromTheGivenStorage) {
+  core::SeededRandom random(1);
+  const auto view = boost::json::parse(R"({
+    "card": {"type": "Simple", "title": "A title longer than a short string {x}"},
+    "directives": [{"type": "Hint", "hint": {"type": "PlainText", "text": "h {x}"}}]})");
+  const auto arena = boost::json::make_shared_resource<boost::json::monotonic_resource>();
+  const auto rendered = render(view, "A", variables({{"x", "X"}}), random, arena);
+  ASSERT_TRUE(rendered.card);
+  EXPECT_EQ(rendered.card->storage().get(), arena.get());
+  EXPECT_EQ(rendered.card->at("title").storage().get(), arena.get());
+  EXPECT_EQ(rendered.card->at("title"), "A title longer than a short string X");
+  EXPECT_EQ(rendered.directives.storage().get(), arena.get());
+  EXPECT_EQ(rendered.directives[0].at_pointer("/hint/text").storage().get(), arena.get());
 }
 
 TEST(Render, ListPicksOneVariantReproduciblyFromTheSeed) {

@@ -40,8 +40,10 @@ std::string renderText(std::string_view text, const VariableLookup& variables);
 // Renders the view found at `path` (for error messages). Lists in ask/tell/say/reprompt pick one
 // element with `random`; strings inside card and directives are rendered as text. Throws
 // ViewError for a view that is neither text nor an object with a reply key, or whose parts have
-// the wrong type.
+// the wrong type. The card and directives are allocated from `storage` (the engine passes the
+// reply's, so they join it without a copy).
 Rendered render(const boost::json::value& view, std::string_view path,
-                const VariableLookup& variables, core::Random& random);
+                const VariableLookup& variables, core::Random& random,
+                const boost::json::storage_ptr& storage = {});
 
 }  // namespace parley::views
