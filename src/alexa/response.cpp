@@ -60,9 +60,8 @@ bool isReferenceAt(std::string_view text, std::size_t amp) {
 
 // Voxa escapes '&' in statements so view text may say "Tom & Jerry"; unlike Voxa, an existing
 // entity ("&amp;", "&#39;") is left alone instead of being escaped twice.
-std::string escapeBareAmpersands(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+// Appends `text` to `out` with each '&' that does not start a reference escaped.
+void appendEscapingBareAmpersands(std::string& out, std::string_view text) {
   std::size_t copied = 0;  // text[copied, amp) goes out unchanged
   for (auto amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
     if (isReferenceAt(text, amp)) continue;
@@ -70,7 +69,6 @@ std::string escapeBareAmpersands(std::string_view text) {
     copied = amp + 1;
   }
   out.append(text.substr(copied));
-  return out;
 }
 
 std::string wrap(std::string_view content) {
@@ -174,9 +172,9 @@ namespace {
 boost::system::result<std::string> joinStatement(std::optional<std::string> existing,
                                                  std::string_view statement) {
   std::string joined = existing ? std::move(*existing) : std::string{};
-  const auto piece = escapeBareAmpersands(stripSpeak(statement));
+  const auto piece = stripSpeak(statement);
   if (!joined.empty() && !piece.empty()) joined.push_back('\n');
-  joined += piece;
+  appendEscapingBareAmpersands(joined, piece);
   if (auto valid = validateSsml(wrap(joined)); !valid) return valid.error();
   return joined;
 }
