@@ -76,10 +76,17 @@ struct Connection {
     if (watchdog.expiry() > deadline) watchdog.cancel();
   }
 
+  // Pending reads and writes fail with operation_aborted: the session gives up.
+  void cancelIo() {
+    error_code ignored;
+    socket.cancel(ignored);
+  }
+
   tcp::socket socket;
   asio::steady_timer watchdog;
   SteadyClock::time_point deadline{SteadyClock::time_point::max()};
-  bool idle{false};  // waiting for the first byte of the next request
+  std::string response_header{};  // serialized for each response, one buffer per connection
+  bool idle{false};               // waiting for the first byte of the next request
   bool alive{true};
 };
 
@@ -89,10 +96,8 @@ asio::awaitable<void> watch(std::shared_ptr<Connection> connection) {
     co_await connection->watchdog.async_wait(kUseTuple);
     if (!connection->alive) co_return;
     if (SteadyClock::now() >= connection->deadline) {
-      // Pending reads and writes fail with operation_aborted: the session gives up.
       connection->deadline = SteadyClock::time_point::max();
-      error_code ignored;
-      connection->socket.cancel(ignored);
+      connection->cancelIo();
     }
   }
 }
@@ -152,13 +157,14 @@ void serializeHeader(const Response& response, bool keep_alive, std::string& out
   out += "\r\n";
 }
 
-// Writes `response` (its header only for HEAD), the header serialized in `header`.
+// Writes `response` (its header only for HEAD), the header serialized in the connection's buffer.
 template <class Stream>
 asio::awaitable<std::tuple<error_code, std::size_t>> writeResponse(Stream& stream,
+                                                                   Connection& connection,
                                                                    const Response& response,
                                                                    bool keep_alive,
-                                                                   bool header_only,
-                                                                   std::string& header) {
+                                                                   bool header_only) {
+  auto& header = connection.response_header;
   serializeHeader(response, keep_alive, header);
   const std::array<asio::const_buffer, 2> buffers{
       asio::buffer(header), header_only ? asio::const_buffer{} : asio::buffer(response.body())};
@@ -271,7 +277,6 @@ struct Server::Impl {
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, Connection& connection) {
     beast::flat_buffer buffer(options.header_limit + kBufferSlack);
-    std::string response_header;  // reused for every response
     buffer.reserve(kInitialReadBuffer);
     boost::system::error_code peer_ec;
     const auto peer = connection.socket.remote_endpoint(peer_ec);
@@ -329,8 +334,8 @@ struct Server::Impl {
       const bool keep_alive = request.keepAlive() && !stopping.load();
       const auto body_size = response.body().size();
       connection.expireAfter(options.idle_timeout);
-      auto [write_ec, written] = co_await writeResponse(
-          stream, response, keep_alive, request.method() == Verb::head, response_header);
+      auto [write_ec, written] = co_await writeResponse(stream, connection, response, keep_alive,
+                                                        request.method() == Verb::head);
       if (options.log_requests) {
         auto micros = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() -
                                                                             request_started);
@@ -373,8 +378,7 @@ struct Server::Impl {
     unknown.setHttps(tls.has_value());
     router.finish(unknown, response);
     connection.expireAfter(options.idle_timeout);
-    std::string header;
-    auto [write_ec, written] = co_await writeResponse(stream, response, false, false, header);
+    auto [write_ec, written] = co_await writeResponse(stream, connection, response, false, false);
     if (options.log_requests) log->info("[-] - - {} (rejected: {})", status, ec.message());
     if (write_ec || tls) co_return;
     // Half-close and drain, so that the client reads our answer rather than a reset caused by
@@ -435,10 +439,7 @@ struct Server::Impl {
       std::unique_lock lock(mutex);
       for (const auto& connection : connections) {
         asio::post(connection->socket.get_executor(), [connection] {
-          if (connection->alive && connection->idle) {
-            error_code ignored;
-            connection->socket.cancel(ignored);
-          }
+          if (connection->alive && connection->idle) connection->cancelIo();
         });
       }
       if (!drained.wait_for(lock, options.shutdown_timeout,
