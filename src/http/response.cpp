@@ -51,6 +51,11 @@ void checkField(std::string_view name, std::string_view value) {
   }
 }
 
+// A field as it goes on the wire.
+void appendLine(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(": ").append(value).append("\r\n");
+}
+
 constexpr std::size_t kFieldsReserve = 256;  // the security headers and a content type fit
 // Which defaults a response already has is one bit each.
 constexpr std::size_t kMaxDefaultFields = 32;
@@ -75,7 +80,7 @@ DefaultFields& DefaultFields::add(std::string_view name, std::string_view value)
   checkField(name, value);
   if (fields_.size() == kMaxDefaultFields) throw std::invalid_argument("too many default fields");
   std::string line;
-  line.append(name).append(": ").append(value).append("\r\n");
+  appendLine(line, name, value);
   fields_.push_back({std::string(name), std::move(line)});
   return *this;
 }
@@ -172,7 +177,7 @@ std::string& Response::fieldsToAppend() {
 }
 
 void Response::appendField(std::string_view name, std::string_view value) {
-  fieldsToAppend().append(name).append(": ").append(value).append("\r\n");
+  appendLine(fieldsToAppend(), name, value);
 }
 
 }  // namespace parley::http
