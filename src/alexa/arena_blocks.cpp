@@ -33,12 +33,16 @@ thread_local Kept kept;
 
 void release(void* block) { ::operator delete(static_cast<char*>(block) - kHeader); }
 
+// A kept block (poisoned) back to the heap.
+void releaseKept(void* block) {
+  ASAN_UNPOISON_MEMORY_REGION(block, sizeOf(block));
+  release(block);
+}
+
 Kept::~Kept() {
   kept_gone = true;
   for (void* block : blocks) {
-    if (block == nullptr) continue;
-    ASAN_UNPOISON_MEMORY_REGION(block, sizeOf(block));
-    release(block);
+    if (block != nullptr) releaseKept(block);
   }
 }
 
@@ -68,10 +72,7 @@ class ArenaBlocks final : public boost::json::memory_resource {
       release(block);
       return;
     }
-    if (void* oldest = kept.blocks.back(); oldest != nullptr) {
-      ASAN_UNPOISON_MEMORY_REGION(oldest, sizeOf(oldest));
-      release(oldest);
-    }
+    if (kept.blocks.back() != nullptr) releaseKept(kept.blocks.back());
     for (std::size_t i = kept.blocks.size() - 1; i > 0; --i) kept.blocks[i] = kept.blocks[i - 1];
     ASAN_POISON_MEMORY_REGION(block, size);
     kept.blocks.front() = block;

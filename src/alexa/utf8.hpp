@@ -53,7 +53,6 @@ inline bool isXmlChar(char32_t c) {
          (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
 
-// Number of code points; invalid bytes count as one each.
 // Questions about eight bytes at once, each answered exactly for "is there such a byte": nonzero
 // when some byte of `word` has its high bit set / is below n (n <= 128) / equals c.
 namespace word {
@@ -86,6 +85,7 @@ inline std::size_t asciiRunEnd(std::string_view text, std::size_t pos) {
   return runEnd(text, pos, word::highBit, [](unsigned char c) { return c >= 0x80; });
 }
 
+// Number of code points; invalid bytes count as one each.
 inline std::size_t length(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size();) {

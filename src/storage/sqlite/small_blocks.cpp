@@ -35,6 +35,13 @@ std::size_t& usable(void* block) {
   return *reinterpret_cast<std::size_t*>(static_cast<char*>(block) - kHeader);
 }
 
+void freeToHeap(void* block) { std::free(static_cast<char*>(block) - kHeader); }
+
+// SQLite asks for at least one byte; a zero or negative request is treated as one.
+std::size_t requestedBytes(int requested) {
+  return static_cast<std::size_t>(requested > 0 ? requested : 1);
+}
+
 std::size_t classOf(std::size_t bytes) {
   for (std::size_t i = 0; i < kClassBytes.size(); ++i) {
     if (bytes <= kClassBytes[i]) return i;
@@ -48,7 +55,7 @@ std::size_t roundUp(std::size_t bytes) {
 }
 
 void* allocate(int requested) {
-  const auto bytes = static_cast<std::size_t>(requested > 0 ? requested : 1);
+  const auto bytes = requestedBytes(requested);
   const auto size_class = classOf(bytes);
   if (size_class != kNoClass && !cache_gone && cache.heads[size_class] != nullptr) {
     FreeBlock* block = cache.heads[size_class];
@@ -60,15 +67,15 @@ void* allocate(int requested) {
   const auto size = roundUp(bytes);
   auto* raw = static_cast<char*>(std::malloc(kHeader + size));
   if (raw == nullptr) return nullptr;
-  *reinterpret_cast<std::size_t*>(raw) = size;
+  usable(raw + kHeader) = size;
   return raw + kHeader;
 }
 
+// A block's size is its class's exactly when it has one: allocate() rounds small requests up.
 void release(void* block) {
   const auto size = usable(block);
   const auto size_class = classOf(size);
-  if (size_class != kNoClass && kClassBytes[size_class] == size && !cache_gone &&
-      cache.counts[size_class] < kKeptPerClass) {
+  if (size_class != kNoClass && !cache_gone && cache.counts[size_class] < kKeptPerClass) {
     auto* free_block = static_cast<FreeBlock*>(block);
     free_block->next = cache.heads[size_class];
     cache.heads[size_class] = free_block;
@@ -76,13 +83,12 @@ void release(void* block) {
     ASAN_POISON_MEMORY_REGION(block, size);
     return;
   }
-  std::free(static_cast<char*>(block) - kHeader);
+  freeToHeap(block);
 }
 
 void* resize(void* block, int requested) {
-  const auto bytes = static_cast<std::size_t>(requested > 0 ? requested : 1);
   const auto size = usable(block);
-  if (bytes <= size) return block;
+  if (requestedBytes(requested) <= size) return block;
   void* grown = allocate(requested);
   if (grown == nullptr) return nullptr;  // SQLite keeps the old block
   std::memcpy(grown, block, size);
@@ -92,9 +98,7 @@ void* resize(void* block, int requested) {
 
 int sizeOf(void* block) { return static_cast<int>(usable(block)); }
 
-int roundUpRequest(int requested) {
-  return static_cast<int>(roundUp(static_cast<std::size_t>(requested > 0 ? requested : 1)));
-}
+int roundUpRequest(int requested) { return static_cast<int>(roundUp(requestedBytes(requested))); }
 
 int initialize(void*) { return SQLITE_OK; }
 
@@ -107,7 +111,7 @@ Cache::~Cache() {
       FreeBlock* block = heads[i];
       ASAN_UNPOISON_MEMORY_REGION(block, kClassBytes[i]);
       heads[i] = block->next;
-      std::free(reinterpret_cast<char*>(block) - kHeader);
+      freeToHeap(block);
     }
   }
 }
