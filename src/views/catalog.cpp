@@ -137,12 +137,15 @@ std::vector<const Catalog::Locale*> Catalog::chain(std::string_view locale) cons
 const boost::json::value* Catalog::find(std::string_view locale, std::string_view path) const {
   // Every request asks for its own locale, spelled as the catalog spells it: the head of the
   // chain, found without building the chain.
+  const Locale* tried = nullptr;
   for (const auto& exact : locales_) {
     if (exact.name != locale) continue;
     if (const auto* view = walk(exact.views, path)) return view;
+    tried = &exact;
     break;
   }
   for (const auto* candidate : chain(locale)) {
+    if (candidate == tried) continue;
     if (const auto* view = walk(candidate->views, path)) return view;
   }
   return nullptr;
