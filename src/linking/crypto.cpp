@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -39,6 +38,15 @@ const unsigned char* bytesOf(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
 }
 
+// The MAC of `data` from a keyed state, which is zeroed afterwards.
+std::string finishHmac(crypto_auth_hmacsha256_state& state, std::string_view data) {
+  crypto_auth_hmacsha256_update(&state, bytesOf(data), data.size());
+  std::array<std::uint8_t, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  return hex(mac);
+}
+
 }  // namespace
 
 std::string sha256Hex(std::string_view data) { return hex(sha256(data)); }
@@ -48,24 +56,28 @@ std::string hmacSha256Hex(std::string_view key, std::string_view data) {
   // The init/update/final API takes keys of any length, as RFC 2104 does.
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, bytesOf(key), key.size());
-  crypto_auth_hmacsha256_update(&state, bytesOf(data), data.size());
-  std::array<std::uint8_t, crypto_auth_hmacsha256_BYTES> mac{};
-  crypto_auth_hmacsha256_final(&state, mac.data());
-  sodium_memzero(&state, sizeof state);
-  return hex(mac);
+  return finishHmac(state, data);
 }
+
+struct TokenDigest::Keyed {
+  crypto_auth_hmacsha256_state state{};
+  ~Keyed() { sodium_memzero(&state, sizeof state); }
+};
 
 TokenDigest::TokenDigest(std::string_view pepper) {
   if (pepper.size() != kPepperBytes) {
     throw std::invalid_argument("the token pepper must have 32 bytes");
   }
-  pepper_.emplace();
-  std::copy(pepper.begin(), pepper.end(), pepper_->begin());
+  ensureSodium();
+  auto keyed = std::make_shared<Keyed>();
+  crypto_auth_hmacsha256_init(&keyed->state, bytesOf(pepper), pepper.size());
+  keyed_ = std::move(keyed);
 }
 
 std::string TokenDigest::hash(std::string_view token) const {
-  if (!pepper_) return sha256Hex(token);
-  return hmacSha256Hex({pepper_->data(), pepper_->size()}, token);
+  if (!keyed_) return sha256Hex(token);
+  crypto_auth_hmacsha256_state state = keyed_->state;
+  return finishHmac(state, token);
 }
 
 std::string base64Url(std::span<const std::uint8_t> bytes) {

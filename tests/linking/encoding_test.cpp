@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "parley/linking/crypto.hpp"
 #include "parley/linking/email.hpp"
@@ -94,6 +98,31 @@ TEST(TokenDigest, WithAPepperIsTheHmacOfTheTokenUnderIt) {
   EXPECT_FALSE(plain.peppered());
   EXPECT_EQ(plain.hash("at_abc"),
             "19816b7a06bdd540c92090a4be2c009bec8c8aca6f875284eb8e996fbb7a1bfe");
+}
+
+// The pepper's keyed state is computed once and shared: hashing must never consume it, whether
+// through a copy, after the original is gone, or from several threads at once.
+TEST(TokenDigest, CopiesAndThreadsShareTheKeyedPepperWithoutChangingIt) {
+  const std::string pepper(TokenDigest::kPepperBytes, 'P');
+  const std::string expected = hmacSha256Hex(pepper, "at_token");
+  auto original = std::make_unique<TokenDigest>(pepper);
+  const TokenDigest copy = *original;
+  original.reset();
+  EXPECT_TRUE(copy.peppered());
+  EXPECT_EQ(copy.hash("at_token"), expected);
+
+  std::vector<std::thread> threads;
+  std::vector<int> matches(4, 0);
+  for (std::size_t t = 0; t < matches.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) matches[t] += copy.hash("at_token") == expected ? 1 : 0;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int count : matches) EXPECT_EQ(count, 200);
+  // A token longer than one SHA-256 block goes through the same keyed state.
+  const std::string long_token(300, 'x');
+  EXPECT_EQ(copy.hash(long_token), hmacSha256Hex(pepper, long_token));
 }
 
 TEST(TokenDigest, RefusesAPepperThatIsNot32Bytes) {
