@@ -78,22 +78,6 @@ ErrorPage errorPage(int status, std::string_view message) {
   return ErrorPage{.status = status, .message = std::string{message}, .retry_after = {}};
 }
 
-// R8: an empty value counts as absent.
-std::optional<std::string> param(const Params& params, std::string_view name) {
-  auto it = params.find(name);
-  if (it == params.end() || it->second.empty()) return std::nullopt;
-  return it->second;
-}
-
-bool anyRepeated(const Params& params) {
-  for (auto it = params.begin(); it != params.end();) {
-    auto next = params.upper_bound(it->first);
-    if (std::distance(it, next) > 1) return true;
-    it = next;
-  }
-  return false;
-}
-
 bool validClientIdChars(std::string_view id) {
   return std::all_of(id.begin(), id.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '~' ||

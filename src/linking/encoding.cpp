@@ -1,5 +1,7 @@
 #include "parley/linking/encoding.hpp"
 
+#include <iterator>
+
 namespace parley::linking {
 namespace {
 
@@ -48,6 +50,21 @@ std::optional<Params> parseUrlEncoded(std::string_view text) {
     params.emplace(std::move(*name), std::move(*value));
   }
   return params;
+}
+
+std::optional<std::string> param(const Params& params, std::string_view name) {
+  auto it = params.find(name);
+  if (it == params.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+bool anyRepeated(const Params& params) {
+  for (auto it = params.begin(); it != params.end();) {
+    auto next = params.upper_bound(it->first);
+    if (std::distance(it, next) > 1) return true;
+    it = next;
+  }
+  return false;
 }
 
 std::optional<std::string> formDecode(std::string_view text) { return decodeComponent(text); }

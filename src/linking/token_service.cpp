@@ -20,21 +20,6 @@ constexpr seconds kClientAuthWindow{60};
 constexpr std::size_t kMaxUnusedChildren = 5;  // rotate mode (R37)
 constexpr seconds kKeepRevoked{24 * 3600};
 
-std::optional<std::string> param(const Params& params, std::string_view name) {
-  auto it = params.find(name);
-  if (it == params.end() || it->second.empty()) return std::nullopt;
-  return it->second;
-}
-
-bool anyRepeated(const Params& params) {
-  for (auto it = params.begin(); it != params.end();) {
-    auto next = params.upper_bound(it->first);
-    if (std::distance(it, next) > 1) return true;
-    it = next;
-  }
-  return false;
-}
-
 bool startsWithIgnoringCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
          std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {

@@ -14,6 +14,17 @@
 namespace parley::linking {
 namespace {
 
+TEST(Params, AnEmptyValueCountsAsAbsentAndRepeatedNamesAreSeen) {
+  auto params = parseUrlEncoded("state=xyz&scope=&a=1&b=2");
+  ASSERT_TRUE(params);
+  EXPECT_EQ(param(*params, "state"), "xyz");
+  EXPECT_EQ(param(*params, "scope"), std::nullopt);
+  EXPECT_EQ(param(*params, "missing"), std::nullopt);
+  EXPECT_FALSE(anyRepeated(*params));
+  EXPECT_TRUE(anyRepeated(*parseUrlEncoded("a=1&b=2&a=1")));
+  EXPECT_TRUE(anyRepeated(*parseUrlEncoded("a=&a=")));
+}
+
 TEST(ParseUrlEncoded, DecodesPlusAndPercentAndKeepsRepeats) {
   auto params = parseUrlEncoded("a=x+y%21&b=&a=2&&c");
   ASSERT_TRUE(params);

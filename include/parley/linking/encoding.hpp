@@ -16,6 +16,12 @@ using Params = std::multimap<std::string, std::string, std::less<>>;
 // malformed percent escape makes the whole input invalid (nullopt).
 std::optional<Params> parseUrlEncoded(std::string_view text);
 
+// The value of parameter `name`; an empty value counts as absent (R8).
+std::optional<std::string> param(const Params& params, std::string_view name);
+
+// Whether some parameter appears more than once (R8: such a request is refused).
+bool anyRepeated(const Params& params);
+
 // Decodes one form-encoded component ('+' is a space); nullopt on a malformed escape.
 std::optional<std::string> formDecode(std::string_view text);
 
