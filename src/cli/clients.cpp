@@ -10,17 +10,6 @@
 namespace parley::cli {
 namespace {
 
-// Infrastructure and setup failures end the command with one line and exit code 1.
-template <class Body>
-void guarded(const char* command, Body body) {
-  try {
-    body();
-  } catch (const std::exception& error) {
-    std::cerr << "skill clients " << command << ": " << error.what() << '\n';
-    setExitCode(1);
-  }
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
@@ -56,7 +45,7 @@ void addAdd(CLI::App& clients) {
     }
     auto config = loadConfig(*config_file);
     if (!config) return;
-    guarded("add", [&] {
+    runGuarded("clients add", [&] {
       auto stores = openLinkStores(config->storage);
       stores->clients->put(
           storage::OAuthClient{.id = client->id,
@@ -83,7 +72,7 @@ void addList(CLI::App& clients) {
   list->callback([config_file] {
     auto config = loadConfig(*config_file);
     if (!config) return;
-    guarded("list", [&] {
+    runGuarded("clients list", [&] {
       for (const auto& client : config->linking.clients) {
         std::cout << client.id << "\t(config)\t" << client.name << '\t'
                   << join(client.redirect_uris) << '\n';
@@ -104,7 +93,7 @@ void addRemove(CLI::App& clients) {
   remove->callback([config_file, id] {
     auto config = loadConfig(*config_file);
     if (!config) return;
-    guarded("remove", [&] {
+    runGuarded("clients remove", [&] {
       if (!openLinkStores(config->storage)->clients->remove(*id)) {
         std::cerr << "skill clients remove: no registered client " << *id << '\n';
         setExitCode(1);

@@ -1,5 +1,8 @@
 #include "commands.hpp"
 
+#include <exception>
+#include <iostream>
+
 namespace parley::cli {
 namespace {
 int exit_code = 0;
@@ -17,5 +20,14 @@ void registerCommands(CLI::App& app) {
 
 int exitCode() { return exit_code; }
 void setExitCode(int code) { exit_code = code; }
+
+void runGuarded(std::string_view command, const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const std::exception& error) {
+    std::cerr << "skill " << command << ": " << error.what() << '\n';
+    setExitCode(1);
+  }
+}
 
 }  // namespace parley::cli

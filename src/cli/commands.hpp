@@ -1,6 +1,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <string_view>
 
 namespace parley::cli {
 
@@ -16,5 +18,8 @@ void addDbCommand(CLI::App& app);
 // The exit code the subcommand that ran asked for.
 int exitCode();
 void setExitCode(int code);
+// Runs a command's work: an exception (storage unreachable, a setup failure) ends the command
+// with one line, "skill <command>: <what>", and exit code 1, never an abort.
+void runGuarded(std::string_view command, const std::function<void()>& body);
 
 }  // namespace parley::cli

@@ -27,16 +27,13 @@ void addDbCommand(CLI::App& app) {
       setExitCode(2);
       return;
     }
-    try {
+    runGuarded("db create-tables", [&] {
       auto backend = makeDynamoDbBackend(config->storage);
       storage::dynamodb::createTables(
           backend->client, config->storage.table_prefix,
           {.wait = std::chrono::seconds(*wait_seconds),
            .progress = [](const std::string& line) { std::cout << line << '\n'; }});
-    } catch (const storage::StorageError& error) {
-      std::cerr << "skill db create-tables: " << error.what() << '\n';
-      setExitCode(1);
-    }
+    });
   });
 }
 

@@ -12,16 +12,6 @@
 namespace parley::cli {
 namespace {
 
-template <class Body>
-void guarded(const char* command, Body body) {
-  try {
-    body();
-  } catch (const std::exception& error) {
-    std::cerr << "skill tokens " << command << ": " << error.what() << '\n';
-    setExitCode(1);
-  }
-}
-
 // The client to use: the given one, else the only one known.
 std::optional<std::string> pickClient(const std::string& given, const config::Config& config,
                                       LinkStores& stores) {
@@ -43,7 +33,7 @@ void addIssue(CLI::App& tokens) {
   issue->callback([config_file, user, client] {
     auto config = loadConfig(*config_file);
     if (!config) return;
-    guarded("issue", [&] {
+    runGuarded("tokens issue", [&] {
       auto stores = openLinkStores(config->storage);
       auto users = openUserStore(config->storage);
       if (!users->get(*user)) {
@@ -92,7 +82,7 @@ void addRevoke(CLI::App& tokens) {
   revoke->callback([config_file, user, client] {
     auto config = loadConfig(*config_file);
     if (!config) return;
-    guarded("revoke", [&] {
+    runGuarded("tokens revoke", [&] {
       auto stores = openLinkStores(config->storage);
       auto revoked =
           stores->grants->revokeFamiliesOf(*user, *client, std::chrono::system_clock::now());

@@ -28,17 +28,6 @@ bool acceptableId(std::string_view id) {
   });
 }
 
-// Infrastructure failures end the command with one line and exit code 1.
-template <class Body>
-void guarded(Body body) {
-  try {
-    body();
-  } catch (const storage::StorageError& error) {
-    std::cerr << "skill users: " << error.what() << '\n';
-    setExitCode(1);
-  }
-}
-
 void addAdd(CLI::App& users) {
   auto* add = users.add_subcommand("add", "Create a user and print its id");
   auto config_file = addConfigOption(*add);
@@ -59,7 +48,7 @@ void addAdd(CLI::App& users) {
     }
     auto config = loadConfig(*config_file);
     if (!config) return;
-    guarded([&] {
+    runGuarded("users add", [&] {
       auto store = openUserStore(config->storage);
       core::SecureRandom random;
       storage::User user{.id = id->empty() ? core::randomHex(random, 16) : *id,
@@ -84,7 +73,7 @@ void addGet(CLI::App& users) {
   get->callback([config_file, id] {
     auto config = loadConfig(*config_file);
     if (!config) return;
-    guarded([&] {
+    runGuarded("users get", [&] {
       auto user = openUserStore(config->storage)->get(*id);
       if (!user) {
         std::cerr << "skill users get: no user with id " << *id << '\n';
@@ -107,7 +96,7 @@ void addRemove(CLI::App& users) {
   remove->callback([config_file, id] {
     auto config = loadConfig(*config_file);
     if (!config) return;
-    guarded([&] {
+    runGuarded("users remove", [&] {
       auto store = openUserStore(config->storage);
       auto links = openLinkStores(config->storage);
       auto removed = linking::removeAccount({.users = *store,

@@ -122,7 +122,7 @@ TEST_F(UsersCommand, UnopenableDatabaseIsOneLineAndExitCodeOne) {
   auto got = skill({"users", "get", "x"},
                    {{"PARLEY_STORAGE_PATH", (dir_ / "missing" / "users.db").string()}});
   EXPECT_EQ(got.code, 1);
-  EXPECT_EQ(got.err.rfind("skill users: sqlite: ", 0), 0u) << got.err;
+  EXPECT_EQ(got.err.rfind("skill users get: sqlite: ", 0), 0u) << got.err;
   EXPECT_EQ(got.err.find('\n'), got.err.size() - 1) << got.err;
 }
 
