@@ -149,18 +149,9 @@ std::vector<std::string> redirectOrigins(const storage::OAuthClient& client) {
 
 }  // namespace
 
-namespace {
-
-Options checked(Options options) {
-  if (auto problem = findConfigProblem(options)) throw std::invalid_argument(*problem);
-  return options;
-}
-
-}  // namespace
-
 Authorizer::Authorizer(Options options, AuthorizerStores stores, core::Clock& clock,
                        core::Random& random)
-    : options_(checked(std::move(options))),
+    : options_(checkedOptions(std::move(options))),
       clients_(options_.clients, stores.clients),
       stores_(stores),
       clock_(clock),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 namespace parley::linking {
 namespace {
@@ -78,6 +79,11 @@ std::optional<std::string> findConfigProblem(const Options& options) {
     }
   }
   return std::nullopt;
+}
+
+Options checkedOptions(Options options) {
+  if (auto problem = findConfigProblem(options)) throw std::invalid_argument(*problem);
+  return options;
 }
 
 }  // namespace parley::linking

@@ -92,16 +92,11 @@ void addJsonHeaders(TokenResponse& response) {
   response.headers.emplace_back("Pragma", "no-cache");
 }
 
-Options checked(Options options) {
-  if (auto problem = findConfigProblem(options)) throw std::invalid_argument(*problem);
-  return options;
-}
-
 }  // namespace
 
 TokenService::TokenService(Options options, TokenServiceStores stores, core::Clock& clock,
                            core::Random& random)
-    : options_(checked(std::move(options))),
+    : options_(checkedOptions(std::move(options))),
       clients_(options_.clients, stores.clients),
       stores_(stores),
       clock_(clock),

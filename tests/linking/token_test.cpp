@@ -3,6 +3,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "harness.hpp"
@@ -389,6 +390,22 @@ class FlakyGrants final : public storage::GrantStore {
     return check(), inner.sweep(now, before);
   }
 };
+
+// R6: the token endpoint refuses to start on options the authorization endpoint would refuse.
+TEST_F(TokenTest, RefusesOptionsWithAConfigurationProblem) {
+  auto options = testOptions(Mode::kEmailOnly);
+  options.clients[0].redirect_uris = {"http://a.example/cb"};
+  ASSERT_TRUE(findConfigProblem(options));
+  EXPECT_THROW(
+      TokenService(options,
+                   TokenServiceStores{.grants = grants_, .throttle = throttle_, .users = users_},
+                   clock_, random_),
+      std::invalid_argument);
+  EXPECT_NO_THROW(
+      TokenService(testOptions(Mode::kEmailOnly),
+                   TokenServiceStores{.grants = grants_, .throttle = throttle_, .users = users_},
+                   clock_, random_));
+}
 
 TEST_F(TokenTest, StorageFailuresAreNotInvalidGrant) {
   FlakyGrants grants;

@@ -56,4 +56,8 @@ struct Options {
 // The first reason `options` must not be served (R6, R25, R34, R73), or nullopt when valid.
 std::optional<std::string> findConfigProblem(const Options& options);
 
+// `options` itself when findConfigProblem finds nothing; else throws std::invalid_argument with
+// the problem. The endpoints' constructors take their options through it.
+Options checkedOptions(Options options);
+
 }  // namespace parley::linking
