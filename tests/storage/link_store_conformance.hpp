@@ -343,8 +343,8 @@ TEST_P(LinkStoreConformance, GrantsCodesAndTokens) {
   EXPECT_TRUE(store.findFamily("f3"));
 }
 
-// Every skill request: the token's grant and the family's user together.
-TEST_P(LinkStoreConformance, AnAccessGrantComesWithItsUser) {
+// Every skill request: the token's grant and, while the grant is live, the family's user.
+TEST_P(LinkStoreConformance, AnAccessGrantComesWithItsUserWhileLive) {
   using namespace link_conformance;
   auto& store = stores().grants();
   auto& users = stores().users();
@@ -358,26 +358,36 @@ TEST_P(LinkStoreConformance, AnAccessGrantComesWithItsUser) {
   store.createAccessToken(accessToken("ah", "f1", kNow + seconds{3600}));
   store.createAccessToken(accessToken("bh", "f2", std::nullopt));
 
-  auto found = store.findAccessGrantWithUser("ah", users);
+  auto found = store.findAccessGrantWithUser("ah", users, kNow);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->grant, store.findAccessGrant("ah"));
+  EXPECT_TRUE(found->grant.liveAt(kNow));
   EXPECT_EQ(found->user, ada);
-  auto orphan = store.findAccessGrantWithUser("bh", users);  // the user was deleted
+  auto orphan = store.findAccessGrantWithUser("bh", users, kNow);  // the user was deleted
   ASSERT_TRUE(orphan);
   EXPECT_EQ(orphan->grant.family.user_id, "gone");
   EXPECT_FALSE(orphan->user);
-  EXPECT_FALSE(store.findAccessGrantWithUser("unknown", users));
+  EXPECT_FALSE(store.findAccessGrantWithUser("unknown", users, kNow));
   store.createAccessToken(accessToken("no-family", "f-none", std::nullopt));
-  EXPECT_FALSE(store.findAccessGrantWithUser("no-family", users));
+  EXPECT_FALSE(store.findAccessGrantWithUser("no-family", users, kNow));
 
-  // Revocations are reported, not hidden: the caller decides.
+  // A grant that is no longer live is reported without its user: expired, then revoked.
+  found = store.findAccessGrantWithUser("ah", users, kNow + seconds{3600});
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->grant.liveAt(kNow + seconds{3600}));
+  EXPECT_FALSE(found->user);
   ASSERT_TRUE(store.revokeAccessToken("ah"));
-  ASSERT_TRUE(store.revokeFamily("f1", kNow));
-  found = store.findAccessGrantWithUser("ah", users);
+  found = store.findAccessGrantWithUser("ah", users, kNow);
   ASSERT_TRUE(found);
   EXPECT_TRUE(found->grant.token.revoked);
+  EXPECT_FALSE(found->user);
+  store.createAccessToken(accessToken("ch", "f1", std::nullopt));
+  ASSERT_TRUE(store.findAccessGrantWithUser("ch", users, kNow)->user);
+  ASSERT_TRUE(store.revokeFamily("f1", kNow));
+  found = store.findAccessGrantWithUser("ch", users, kNow);
+  ASSERT_TRUE(found);
   EXPECT_EQ(found->grant.family.revoked_at, kNow);
-  EXPECT_EQ(found->user, ada);
+  EXPECT_FALSE(found->user);
 }
 
 TEST_P(LinkStoreConformance, AnAccessTokenWithoutItsFamilyIsNoGrant) {

@@ -73,10 +73,31 @@ TEST(SqliteGrantStore, UsersElsewhereAreStillFoundWithTheirGrant) {
   grants.createAccessToken(link_conformance::accessToken("ah", "f1", std::nullopt));
   for (UserStore* users : {static_cast<UserStore*>(&users_in_another_file),
                            static_cast<UserStore*>(&users_in_memory)}) {
-    EXPECT_FALSE(grants.findAccessGrantWithUser("ah", *users)->user);
+    EXPECT_FALSE(grants.findAccessGrantWithUser("ah", *users, link_conformance::kNow)->user);
     ASSERT_TRUE(users->create({.id = "u1", .email = "a@b.co", .created_at = {}, .attributes = {}}));
-    EXPECT_EQ(grants.findAccessGrantWithUser("ah", *users)->user->email, "a@b.co");
+    EXPECT_EQ(grants.findAccessGrantWithUser("ah", *users, link_conformance::kNow)->user->email,
+              "a@b.co");
   }
+}
+
+// Engines that cannot join (the in-memory store here, DynamoDB) read the user in a second call,
+// made only for a live grant: a revoked or expired token costs one read, not two.
+TEST(GrantStore, ReadsTheUserOnlyForALiveGrant) {
+  using link_conformance::kNow;
+  using std::chrono::seconds;
+  MemoryGrantStore grants;
+  fakes::MemoryUserStore users;
+  ASSERT_TRUE(users.create({.id = "u1", .email = "a@b.co", .created_at = {}, .attributes = {}}));
+  grants.createFamily(link_conformance::family("f1", "c1", "u1"));
+  grants.createAccessToken(link_conformance::accessToken("ah", "f1", kNow + seconds{60}));
+
+  EXPECT_TRUE(grants.findAccessGrantWithUser("ah", users, kNow)->user);
+  EXPECT_EQ(users.gets(), 1);
+  EXPECT_FALSE(grants.findAccessGrantWithUser("ah", users, kNow + seconds{60})->user);
+  EXPECT_EQ(users.gets(), 1);
+  ASSERT_TRUE(grants.revokeAccessToken("ah"));
+  EXPECT_FALSE(grants.findAccessGrantWithUser("ah", users, kNow)->user);
+  EXPECT_EQ(users.gets(), 1);
 }
 
 // A file written before the Alexa users existed (schema version 1) gains their table on open.

@@ -68,10 +68,16 @@ struct AccessGrant {
   AccessToken token{};
   GrantFamily family{};
 
+  // Neither the token nor its family is revoked, and the token has not expired by `now`.
+  bool liveAt(TimePoint now) const {
+    return !token.revoked && !family.revoked_at && !(token.expires_at && *token.expires_at <= now);
+  }
+
   friend bool operator==(const AccessGrant&, const AccessGrant&) = default;
 };
 
-// An access grant with the user its family belongs to; user is none when that user is gone.
+// An access grant with the user its family belongs to; user is none when that user is gone or
+// the grant was not live.
 struct AccessGrantWithUser {
   AccessGrant grant{};
   std::optional<User> user{};
@@ -101,13 +107,15 @@ class GrantStore {
   // The token and its family in one lookup where the backend can join (every skill request);
   // none when either is missing.
   virtual std::optional<AccessGrant> findAccessGrant(std::string_view hash) = 0;
-  // findAccessGrant and the family's user from `users`. Two reads here; an engine that keeps
-  // both in one place answers with one (SQLite: one statement, one read transaction).
+  // findAccessGrant and, when that grant is live at `now`, the family's user from `users`. Two
+  // reads here, the second only for a live grant; an engine that keeps both in one place answers
+  // with one (SQLite: one statement, one read transaction).
   virtual std::optional<AccessGrantWithUser> findAccessGrantWithUser(std::string_view hash,
-                                                                     UserStore& users) {
+                                                                     UserStore& users,
+                                                                     TimePoint now) {
     auto grant = findAccessGrant(hash);
     if (!grant) return std::nullopt;
-    auto user = users.get(grant->family.user_id);
+    auto user = grant->liveAt(now) ? users.get(grant->family.user_id) : std::nullopt;
     return AccessGrantWithUser{.grant = std::move(*grant), .user = std::move(user)};
   }
   virtual bool revokeAccessToken(std::string_view hash) = 0;

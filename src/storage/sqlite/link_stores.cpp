@@ -440,10 +440,11 @@ std::optional<AccessGrant> SqliteGrantStore::findAccessGrant(std::string_view ha
 }
 
 std::optional<AccessGrantWithUser> SqliteGrantStore::findAccessGrantWithUser(std::string_view hash,
-                                                                             UserStore& users) {
+                                                                             UserStore& users,
+                                                                             TimePoint now) {
   const auto* sqlite_users = dynamic_cast<const SqliteUserStore*>(&users);
   if (sqlite_users == nullptr || !sameFile(sqlite_users->path(), db_.path())) {
-    return GrantStore::findAccessGrantWithUser(hash, users);
+    return GrantStore::findAccessGrantWithUser(hash, users, now);
   }
   // One statement is one read transaction: the user is read from the same snapshot, and every
   // skill request takes one shared lock on the WAL index instead of two.
@@ -459,7 +460,7 @@ std::optional<AccessGrantWithUser> SqliteGrantStore::findAccessGrantWithUser(std
         .grant = {.token = accessTokenFrom(s, 0), .family = familyFrom(s, kAccessColumns)},
         .user = std::nullopt};
     constexpr int kUserColumns = kAccessColumns + kFamilyColumns;
-    if (!s.columnIsNull(kUserColumns)) {
+    if (found.grant.liveAt(now) && !s.columnIsNull(kUserColumns)) {
       found.user = userFromRow(s, kUserColumns, found.grant.family.user_id, db_.path());
     }
     return found;

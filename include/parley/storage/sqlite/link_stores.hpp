@@ -93,7 +93,8 @@ class SqliteGrantStore final : public GrantStore {
   std::optional<AccessGrant> findAccessGrant(std::string_view hash) override;
   // One statement when `users` is a SqliteUserStore on this database's file.
   std::optional<AccessGrantWithUser> findAccessGrantWithUser(std::string_view hash,
-                                                             UserStore& users) override;
+                                                             UserStore& users,
+                                                             TimePoint now) override;
   bool revokeAccessToken(std::string_view hash) override;
   void createRefreshToken(const RefreshToken& token) override;
   std::optional<RefreshToken> findRefreshToken(std::string_view hash) override;
