@@ -333,6 +333,90 @@ DynamoResult<std::optional<Item>> DynamoDbClient::getItem(std::string_view table
   return std::optional<Item>{item->get_object()};
 }
 
+namespace {
+
+// Whether `item` carries every attribute of `key` with the same value.
+bool hasKey(const Item& item, const Item& key) {
+  return std::ranges::all_of(key, [&item](const auto& attribute) {
+    const auto* value = item.if_contains(attribute.key());
+    return value != nullptr && *value == attribute.value();
+  });
+}
+
+}  // namespace
+
+DynamoResult<std::vector<std::optional<Item>>> DynamoDbClient::batchGetItem(
+    std::span<const ItemKey> keys, bool consistent_read, const CallOptions& call_options) {
+  std::vector<std::optional<Item>> items(keys.size());
+  if (keys.empty()) return items;
+  // Where each key was first asked for: DynamoDB refuses a request that names one key twice.
+  std::vector<std::size_t> first(keys.size());
+  boost::json::object request_items;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    first[i] = i;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (keys[j].table == keys[i].table && keys[j].key == keys[i].key) {
+        first[i] = j;
+        break;
+      }
+    }
+    if (first[i] != i) continue;
+    auto& table = request_items[keys[i].table];
+    if (!table.is_object()) {
+      table = boost::json::object{{"Keys", boost::json::array{}}};
+      if (consistent_read) table.get_object()["ConsistentRead"] = true;
+    }
+    table.get_object()["Keys"].get_array().push_back(keys[i].key);
+  }
+  auto response = call("BatchGetItem", {{"RequestItems", std::move(request_items)}}, call_options);
+  if (!response) return response.error();
+
+  const DynamoDbError bad{.error = Error::kBadResponse, .message = "BatchGetItem response"};
+  // The items or keys listed for `table` under `field` ("Responses": {t: [item]},
+  // "UnprocessedKeys": {t: {"Keys": [key]}}); nullptr when there are none, `bad` when malformed.
+  auto listed = [&](std::string_view field, const std::string& table,
+                    std::string_view inner) -> DynamoResult<const boost::json::array*> {
+    const auto* by_table = response->if_contains(field);
+    if (by_table == nullptr) return nullptr;
+    if (!by_table->is_object()) return bad;
+    const auto* list = by_table->get_object().if_contains(table);
+    if (list != nullptr && !inner.empty()) {
+      list = list->is_object() ? list->get_object().if_contains(inner) : nullptr;
+      if (list == nullptr) return bad;
+    }
+    if (list == nullptr) return nullptr;
+    if (!list->is_array()) return bad;
+    for (const auto& entry : list->get_array()) {
+      if (!entry.is_object()) return bad;
+    }
+    return &list->get_array();
+  };
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (first[i] != i) {
+      items[i] = items[first[i]];
+      continue;
+    }
+    auto found = listed("Responses", keys[i].table, "");
+    if (!found) return found.error();
+    if (*found != nullptr) {
+      for (const auto& item : **found) {
+        if (hasKey(item.get_object(), keys[i].key)) items[i] = item.get_object();
+      }
+    }
+    if (items[i]) continue;
+    auto left = listed("UnprocessedKeys", keys[i].table, "Keys");
+    if (!left) return left.error();
+    if (*left == nullptr ||
+        std::ranges::find(**left, boost::json::value(keys[i].key)) == (*left)->end()) {
+      continue;
+    }
+    auto item = getItem(keys[i].table, keys[i].key, consistent_read, call_options);
+    if (!item) return item.error();
+    items[i] = std::move(*item);
+  }
+  return items;
+}
+
 DynamoResult<void> DynamoDbClient::putItem(const PutItemRequest& request,
                                            const CallOptions& call_options) {
   boost::json::object body{{"TableName", request.table}, {"Item", request.item}};

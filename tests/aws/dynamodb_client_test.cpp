@@ -315,6 +315,69 @@ TEST_F(DynamoDbClientTest, UpdateTimeToLiveAndQueryBuildTheDocumentedBodies) {
   EXPECT_EQ(body.at("Limit"), 1);
 }
 
+TEST_F(DynamoDbClientTest, BatchGetItemAnswersInTheOrderAskedAndAsksEachKeyOnce) {
+  auto client = makeClient();
+  // DynamoDB lists a table's items in any order.
+  http_.pushJson(200, R"({"Responses":{
+      "families":[{"id":{"S":"f1"},"userId":{"S":"u1"}}],
+      "users":[{"id":{"S":"u3"},"email":{"S":"c@d.co"}},{"id":{"S":"u1"},"email":{"S":"a@b.co"}}]},
+      "UnprocessedKeys":{}})");
+  const std::vector<ItemKey> keys{{"users", {{"id", attrS("u1")}}},
+                                  {"families", {{"id", attrS("f1")}}},
+                                  {"users", {{"id", attrS("u2")}}},
+                                  {"users", {{"id", attrS("u3")}}},
+                                  {"users", {{"id", attrS("u1")}}}};
+  auto items = client.batchGetItem(keys, true);
+  ASSERT_TRUE(items) << items.error().describe();
+  ASSERT_EQ(items->size(), 5u);
+  EXPECT_EQ((*items)[0]->at("email"), attrS("a@b.co"));
+  EXPECT_EQ((*items)[1]->at("userId"), attrS("u1"));
+  EXPECT_FALSE((*items)[2]);
+  EXPECT_EQ((*items)[3]->at("email"), attrS("c@d.co"));
+  EXPECT_EQ((*items)[4], (*items)[0]);
+
+  ASSERT_EQ(http_.requests.size(), 1u);
+  EXPECT_EQ(header(http_.requests[0], "X-Amz-Target"), "DynamoDB_20120810.BatchGetItem");
+  EXPECT_EQ(boost::json::parse(http_.requests[0].body), boost::json::parse(R"({"RequestItems":{
+      "users":{"Keys":[{"id":{"S":"u1"}},{"id":{"S":"u2"}},{"id":{"S":"u3"}}],"ConsistentRead":true},
+      "families":{"Keys":[{"id":{"S":"f1"}}],"ConsistentRead":true}}})"));
+}
+
+TEST_F(DynamoDbClientTest, BatchGetItemReadsUnprocessedKeysWithGetItem) {
+  auto client = makeClient();
+  http_.pushJson(200, R"({"Responses":{"users":[{"id":{"S":"u1"}}]},
+      "UnprocessedKeys":{"families":{"Keys":[{"id":{"S":"f1"}}],"ConsistentRead":true}}})");
+  http_.pushAwsError(400, "ThrottlingException", "slow down");  // GetItem retries this
+  http_.pushJson(200, R"({"Item":{"id":{"S":"f1"},"userId":{"S":"u1"}}})");
+  const std::vector<ItemKey> keys{{"users", {{"id", attrS("u1")}}},
+                                  {"families", {{"id", attrS("f1")}}}};
+  auto items = client.batchGetItem(keys, true);
+  ASSERT_TRUE(items) << items.error().describe();
+  EXPECT_TRUE((*items)[0]);
+  ASSERT_TRUE((*items)[1]);
+  EXPECT_EQ((*items)[1]->at("userId"), attrS("u1"));
+  ASSERT_EQ(http_.requests.size(), 3u);
+  EXPECT_EQ(header(http_.requests[1], "X-Amz-Target"), "DynamoDB_20120810.GetItem");
+  EXPECT_EQ(boost::json::parse(http_.requests[2].body),
+            boost::json::parse(R"({"TableName":"families","Key":{"id":{"S":"f1"}},
+                                   "ConsistentRead":true})"));
+}
+
+TEST_F(DynamoDbClientTest, BatchGetItemRejectsAMalformedAnswer) {
+  auto client = makeClient();
+  const std::vector<ItemKey> keys{{"users", {{"id", attrS("u1")}}}};
+  for (const char* answer :
+       {R"({"Responses":[]})", R"({"Responses":{"users":{}}})", R"({"Responses":{"users":[1]}})",
+        R"({"UnprocessedKeys":{"users":{"Keys":{}}}})"}) {
+    http_.pushJson(200, answer);
+    auto items = client.batchGetItem(keys, false);
+    ASSERT_FALSE(items) << answer;
+    EXPECT_EQ(items.error().error, Error::kBadResponse) << answer;
+  }
+  EXPECT_TRUE(client.batchGetItem({}, false)->empty());
+  EXPECT_EQ(http_.requests.size(), 4u);  // nothing sent for no keys
+}
+
 TEST(ParseErrorCode, StripsNamespacesAndFallsBackToTheHeader) {
   EXPECT_EQ(parseErrorCode(R"({"__type":"com.amazon.coral.service#ThrottlingException"})", {}),
             "ThrottlingException");

@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -119,6 +120,12 @@ struct QueryPage {
   std::optional<Item> last_evaluated_key{};  // set when more pages follow
 };
 
+// One item to read: its table and its key.
+struct ItemKey {
+  std::string table{};
+  Item key{};
+};
+
 struct KeyAttribute {
   std::string name{};
   std::string type{"S"};  // S, N or B
@@ -166,6 +173,12 @@ class DynamoDbClient {
 
   DynamoResult<std::optional<Item>> getItem(std::string_view table, const Item& key,
                                             bool consistent_read, const CallOptions& call = {});
+  // BatchGetItem: the item of each key in the order asked, nullopt where there is none; keys may
+  // repeat and span tables (at most 100 distinct). Keys DynamoDB leaves unprocessed (it may,
+  // under throttling) are read with getItem, which retries by the policy above.
+  DynamoResult<std::vector<std::optional<Item>>> batchGetItem(std::span<const ItemKey> keys,
+                                                              bool consistent_read,
+                                                              const CallOptions& call = {});
   // ConditionalCheckFailed comes back as Error::kConditionalCheckFailed.
   DynamoResult<void> putItem(const PutItemRequest& request, const CallOptions& call = {});
   DynamoResult<void> deleteItem(const DeleteItemRequest& request, const CallOptions& call = {});
