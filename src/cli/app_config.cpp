@@ -11,20 +11,19 @@
 namespace parley::cli {
 namespace {
 
-// The DynamoDB store together with the client and connections it uses.
-class OwningDynamoDbUserStore final : public storage::UserStore {
+// The DynamoDB store together with the client and connections it uses. The backend is a base
+// listed first, so it is built before the store that borrows its client and outlives it; and the
+// store stays a DynamoDbUserStore, which the grant store recognizes to batch its reads.
+struct DynamoDbBackendOwner {
+  std::unique_ptr<DynamoDbBackend> backend;
+};
+
+class OwningDynamoDbUserStore final : private DynamoDbBackendOwner,
+                                      public storage::dynamodb::DynamoDbUserStore {
  public:
   OwningDynamoDbUserStore(const config::StorageOptions& options, aws::DeadlineSource deadline)
-      : backend_(makeDynamoDbBackend(options, std::move(deadline))),
-        store_(backend_->client, {.table_prefix = options.table_prefix}) {}
-  std::optional<storage::User> get(std::string_view id) override { return store_.get(id); }
-  bool create(const storage::User& user) override { return store_.create(user); }
-  void put(const storage::User& user) override { store_.put(user); }
-  bool remove(std::string_view id) override { return store_.remove(id); }
-
- private:
-  std::unique_ptr<DynamoDbBackend> backend_;
-  storage::dynamodb::DynamoDbUserStore store_;
+      : DynamoDbBackendOwner{makeDynamoDbBackend(options, std::move(deadline))},
+        DynamoDbUserStore(backend->client, {.table_prefix = options.table_prefix}) {}
 };
 
 }  // namespace

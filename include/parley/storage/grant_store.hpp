@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parley/storage/user_store.hpp"
@@ -83,6 +84,12 @@ struct AccessGrantWithUser {
   std::optional<User> user{};
 };
 
+// `grant` with the family's user from `users`, read only when the grant is live at `now`.
+inline AccessGrantWithUser withUserIfLive(AccessGrant grant, UserStore& users, TimePoint now) {
+  auto user = grant.liveAt(now) ? users.get(grant.family.user_id) : std::nullopt;
+  return {.grant = std::move(grant), .user = std::move(user)};
+}
+
 // Codes, grant families and tokens, all keyed by hashes (R7, R67). Thread-safe; failures throw
 // StorageError.
 class GrantStore {
@@ -115,8 +122,7 @@ class GrantStore {
                                                                      TimePoint now) {
     auto grant = findAccessGrant(hash);
     if (!grant) return std::nullopt;
-    auto user = grant->liveAt(now) ? users.get(grant->family.user_id) : std::nullopt;
-    return AccessGrantWithUser{.grant = std::move(*grant), .user = std::move(user)};
+    return withUserIfLive(std::move(*grant), users, now);
   }
   virtual bool revokeAccessToken(std::string_view hash) = 0;
 

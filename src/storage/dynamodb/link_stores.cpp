@@ -1,10 +1,12 @@
 #include "parley/storage/dynamodb/link_stores.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <functional>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "parley/aws/attribute_value.hpp"
 #include "parley/storage/dynamodb/tables.hpp"
@@ -648,7 +650,13 @@ bool DynamoDbGrantStore::consumeCode(std::string_view hash, TimePoint now) {
 }
 
 void DynamoDbGrantStore::createAccessToken(const AccessToken& token) {
-  createIn(Table(client_, access_tokens_), toItem(token), "an access token hash");
+  auto item = toItem(token);
+  // The family's user rides along: a skill request then reads family and user together
+  // (findAccessGrantWithUser). One read here per token issued saves one per request served.
+  if (auto family = findFamily(token.family_id); family && !family->user_id.empty()) {
+    item["userId"] = aws::attrS(family->user_id);
+  }
+  createIn(Table(client_, access_tokens_), item, "an access token hash");
 }
 
 std::optional<AccessToken> DynamoDbGrantStore::findAccessToken(std::string_view hash) {
@@ -661,6 +669,38 @@ std::optional<AccessGrant> DynamoDbGrantStore::findAccessGrant(std::string_view 
   auto family = findFamily(token->family_id);
   if (!family) return std::nullopt;
   return AccessGrant{.token = std::move(*token), .family = std::move(*family)};
+}
+
+std::optional<AccessGrantWithUser> DynamoDbGrantStore::findAccessGrantWithUser(
+    std::string_view hash, UserStore& users, TimePoint now) {
+  const auto* dynamo_users = dynamic_cast<const DynamoDbUserStore*>(&users);
+  if (dynamo_users == nullptr || dynamo_users->endpoint() != client_.endpoint()) {
+    return GrantStore::findAccessGrantWithUser(hash, users, now);
+  }
+  const Table tokens(client_, access_tokens_);
+  const auto item = tokens.get(hash);
+  if (!item) return std::nullopt;
+  const Reader reader(*item, tokens.name());
+  auto token = accessFrom(reader);
+  const auto user_id = reader.optionalText("userId");
+  const bool token_live = !token.revoked && !(token.expires_at && *token.expires_at <= now);
+  if (user_id.empty() || !token_live) {  // a token from before userId, or a dead one
+    auto family = findFamily(token.family_id);
+    if (!family) return std::nullopt;
+    return withUserIfLive({.token = std::move(token), .family = std::move(*family)}, users, now);
+  }
+  const std::array<aws::ItemKey, 2> keys{aws::ItemKey{families_, keyOf(token.family_id)},
+                                         aws::ItemKey{dynamo_users->table(), keyOf(user_id)}};
+  auto found = client_.batchGetItem(keys, true);
+  if (!found) throw toStorageError(found.error(), "get a grant's family and user");
+  const auto& [family_item, user_item] = std::tie((*found)[0], (*found)[1]);
+  if (!family_item) return std::nullopt;
+  AccessGrant grant{.token = std::move(token),
+                    .family = familyFrom(Reader(*family_item, families_))};
+  if (grant.family.user_id != user_id) return withUserIfLive(std::move(grant), users, now);
+  std::optional<User> user;
+  if (grant.liveAt(now) && user_item) user = userFromItem(*user_item);
+  return AccessGrantWithUser{.grant = std::move(grant), .user = std::move(user)};
 }
 
 bool DynamoDbGrantStore::revokeAccessToken(std::string_view hash) {

@@ -28,7 +28,9 @@ StorageError corrupt(std::string_view what) {
   return {StorageError::Kind::kCorrupt, "DynamoDB user item is corrupt: " + std::string(what)};
 }
 
-User fromItem(const aws::Item& item) {
+}  // namespace
+
+User userFromItem(const aws::Item& item) {
   auto plain = aws::unmarshalItem(item);
   if (!plain) throw corrupt("not valid attribute values");
   const auto* id = plain->if_contains("id");
@@ -50,6 +52,8 @@ User fromItem(const aws::Item& item) {
   }
   return user;
 }
+
+namespace {
 
 void checkId(std::string_view id) {
   if (!storableId(id)) {
@@ -100,7 +104,7 @@ std::optional<User> DynamoDbUserStore::get(std::string_view id) {
   auto item = client_.getItem(table_, keyOf(id), true);
   if (!item) throw toStorageError(item.error(), "get user");
   if (!*item) return std::nullopt;
-  return fromItem(**item);
+  return userFromItem(**item);
 }
 
 bool DynamoDbUserStore::create(const User& user) {

@@ -118,10 +118,15 @@ TEST_F(DbCommand, LinkedLaunchRequestThroughTheDynamoDbLinkStores) {
   auto issued = skill({"tokens", "issue", "--user", "ada", "--client", "alexa"});
   ASSERT_EQ(issued.code, 0) << issued.err;
   const auto token = std::string(boost::json::parse(issued.out).at("access_token").as_string());
+  // Through a proxy that records each DynamoDB operation: the token, then its family and user
+  // in one batch (the user store and the link stores share the endpoint, not a client).
+  testing::DynaliteProxy proxy;
+  writeConfig(proxy.endpoint());
   auto linked = skill({"invoke", requestWith("launch-linked.json", token)});
   ASSERT_EQ(linked.code, 0) << linked.err;
   EXPECT_EQ(boost::json::parse(linked.out).at("response").at("outputSpeech").at("ssml"),
             "<speak>Welcome ada@example.com! You are authenticated.</speak>");
+  EXPECT_EQ(proxy.takeOperations(), (std::vector<std::string>{"GetItem", "BatchGetItem"}));
 
   auto revoked = skill({"tokens", "revoke", "--user", "ada"});
   ASSERT_EQ(revoked.code, 0) << revoked.err;

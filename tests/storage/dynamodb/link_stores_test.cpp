@@ -2,11 +2,11 @@
 // as stored, and conditional writes whose answer was lost on the way back.
 #include "parley/storage/dynamodb/link_stores.hpp"
 
-#include <atomic>
 #include <boost/json.hpp>
+#include <string>
+#include <vector>
 
 #include "aws/support/node_tools.hpp"
-#include "net/test_server.hpp"
 #include "parley/aws/attribute_value.hpp"
 #include "parley/storage/dynamodb/user_store.hpp"
 #include "storage/dynamodb/support.hpp"
@@ -19,7 +19,6 @@ namespace {
 using namespace std::chrono_literals;
 using parley::testing::sharedDynalite;
 using storage::testing::link_conformance::kNow;
-namespace http = boost::beast::http;
 
 // The stores on their own fresh tables, through a client of their own.
 class DynamoDbStores final : public storage::testing::LinkStoreSet {
@@ -147,43 +146,12 @@ TEST(DynamoDbLinkStores, CorruptItemsAreStorageErrors) {
   }
 }
 
-// Forwards every request to dynalite, but answers the first `lost` of them with a 500 as if the
-// answer had been lost after DynamoDB applied the write; the client then retries.
-class LostAnswerProxy {
- public:
-  explicit LostAnswerProxy(int lost)
-      : server_({.handler = [this, lost](const parley::testing::TestRequest& in) {
-          net::Request out{.method = "POST", .url = sharedDynalite().endpoint() + "/"};
-          for (const auto& field : in) {
-            out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-          }
-          out.body = in.body();
-          auto answer = upstream_.send(out);
-          parley::testing::TestResponse response{http::status::internal_server_error, 11};
-          if (seen_++ >= lost && answer) {
-            response.result(answer->status);
-            for (const auto& [name, value] : answer->headers) {
-              if (name != "Content-Length" && name != "Connection") response.set(name, value);
-            }
-            response.body() = answer->body;
-          }
-          return std::optional(response);
-        }}) {}
-  std::string endpoint() const { return server_.url(""); }
-  int seen() const { return seen_; }
-
- private:
-  std::atomic<int> seen_{0};
-  net::BeastHttpClient upstream_;
-  parley::testing::TestServer server_;
-};
-
 TEST(DynamoDbLinkStores, AConsumeWhoseAnswerWasLostStillWinsOnce) {
   DynamoDbStores direct;
   direct.grants().createCode(storage::testing::link_conformance::code("lost-answer"));
   direct.pending().create(storage::testing::link_conformance::pendingRequest("lost-answer"));
 
-  LostAnswerProxy proxy(1);
+  testing::DynaliteProxy proxy(1);
   DynamoDbStores via_proxy(proxy.endpoint(), direct.prefix(), false);
   EXPECT_TRUE(via_proxy.grants().consumeCode("lost-answer", kNow));
   EXPECT_GE(proxy.seen(), 2);
@@ -191,19 +159,67 @@ TEST(DynamoDbLinkStores, AConsumeWhoseAnswerWasLostStillWinsOnce) {
 
   // Someone else consumed the request first: a lost answer must not make it ours.
   EXPECT_TRUE(direct.pending().consume("lost-answer", kNow));
-  LostAnswerProxy late(1);
+  testing::DynaliteProxy late(1);
   DynamoDbStores via_late(late.endpoint(), direct.prefix(), false);
   EXPECT_FALSE(via_late.pending().consume("lost-answer", kNow));
 }
 
 TEST(DynamoDbLinkStores, ACreateWhoseAnswerWasLostIsNotAnError) {
   DynamoDbStores direct;
-  LostAnswerProxy proxy(1);
+  testing::DynaliteProxy proxy(1);
   DynamoDbStores via_proxy(proxy.endpoint(), direct.prefix(), false);
   via_proxy.grants().createFamily(storage::testing::link_conformance::family("f-lost", "c", "u"));
   EXPECT_EQ(direct.grants().findFamily("f-lost")->user_id, "u");
   EXPECT_TRUE(via_proxy.accounts().create(
       {.user_id = "u", .email = "lost@b.co", .password_hash = "h", .created_at = kNow}));
+}
+
+// A skill request's lookup: the token names its family's user, so the family and the user come
+// in one BatchGetItem after the token. Older tokens, and dead ones, take the long way.
+TEST(DynamoDbLinkStores, AGrantAndItsUserTakeTwoRoundTrips) {
+  using storage::testing::link_conformance::accessToken;
+  using storage::testing::link_conformance::family;
+  DynamoDbStores direct;
+  ASSERT_TRUE(direct.users().create(
+      {.id = "u1", .email = "ada@example.com", .created_at = kNow, .attributes = {}}));
+  direct.grants().createFamily(family("f1", "c1", "u1"));
+  direct.grants().createAccessToken(accessToken("live", "f1", kNow + 3600s));
+  EXPECT_EQ(rawItem(direct, kAccessTokensEntity, "live").at("userId"), "u1");
+
+  testing::DynaliteProxy proxy;
+  DynamoDbStores stores(proxy.endpoint(), direct.prefix(), false);
+  auto found = stores.grants().findAccessGrantWithUser("live", stores.users(), kNow);
+  ASSERT_TRUE(found && found->user);
+  EXPECT_EQ(found->user->email, "ada@example.com");
+  EXPECT_EQ(found->grant, direct.grants().findAccessGrant("live"));
+  EXPECT_EQ(proxy.takeOperations(), (std::vector<std::string>{"GetItem", "BatchGetItem"}));
+
+  // Expired: the family is still reported, the user not read.
+  found = stores.grants().findAccessGrantWithUser("live", stores.users(), kNow + 3600s);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->user);
+  EXPECT_EQ(proxy.takeOperations(), (std::vector<std::string>{"GetItem", "GetItem"}));
+
+  // A token stored before tokens carried their user: token, family, user.
+  ASSERT_TRUE(direct.client().putItem({.table = tableName(direct.prefix(), kAccessTokensEntity),
+                                       .item = {{"id", aws::attrS("older")},
+                                                {"familyId", aws::attrS("f1")},
+                                                {"createdAt", aws::attrN(1'700'000'000'000)},
+                                                {"revoked", {{"BOOL", false}}}}}));
+  found = stores.grants().findAccessGrantWithUser("older", stores.users(), kNow);
+  ASSERT_TRUE(found && found->user);
+  EXPECT_EQ(found->user->id, "u1");
+  EXPECT_EQ(proxy.takeOperations(), (std::vector<std::string>{"GetItem", "GetItem", "GetItem"}));
+
+  // The user gone, the family gone: as the conformance suite says, through the batch.
+  ASSERT_TRUE(direct.users().remove("u1"));
+  found = stores.grants().findAccessGrantWithUser("live", stores.users(), kNow);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->user);
+  direct.grants().createAccessToken(accessToken("orphan", "f1", std::nullopt));
+  ASSERT_TRUE(direct.client().deleteItem(
+      {.table = tableName(direct.prefix(), kGrantsEntity), .key = {{"id", aws::attrS("f1")}}}));
+  EXPECT_FALSE(stores.grants().findAccessGrantWithUser("orphan", stores.users(), kNow));
 }
 
 TEST(DynamoDbLinkStores, UnreachableDynamoDbIsUnavailable) {

@@ -6,11 +6,16 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http.hpp>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "aws/support/node_tools.hpp"
+#include "net/test_server.hpp"
 #include "parley/aws/dynamodb.hpp"
 #include "parley/core/clock.hpp"
 #include "parley/core/random.hpp"
@@ -71,5 +76,51 @@ inline std::string unusedEndpoint() {
   boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
   return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
 }
+
+// Forwards every request to dynalite and records its operation (X-Amz-Target). The first
+// `lost_answers` are answered with a 500 as if the answer had been lost after DynamoDB applied
+// the write; the client then retries.
+class DynaliteProxy {
+ public:
+  explicit DynaliteProxy(int lost_answers = 0)
+      : server_({.handler = [this, lost_answers](const parley::testing::TestRequest& in) {
+          net::Request out{.method = "POST",
+                           .url = parley::testing::sharedDynalite().endpoint() + "/"};
+          for (const auto& field : in) {
+            out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+          }
+          out.body = in.body();
+          {
+            const std::lock_guard lock(mutex_);
+            auto target = std::string(in["X-Amz-Target"]);
+            operations_.push_back(target.substr(target.find('.') + 1));
+          }
+          auto answer = upstream_.send(out);
+          parley::testing::TestResponse response{boost::beast::http::status::internal_server_error,
+                                                 11};
+          if (seen_++ >= lost_answers && answer) {
+            response.result(answer->status);
+            for (const auto& [name, value] : answer->headers) {
+              if (name != "Content-Length" && name != "Connection") response.set(name, value);
+            }
+            response.body() = answer->body;
+          }
+          return std::optional(response);
+        }}) {}
+  std::string endpoint() const { return server_.url(""); }
+  int seen() const { return seen_; }
+  // The operations since the last call, oldest first.
+  std::vector<std::string> takeOperations() {
+    const std::lock_guard lock(mutex_);
+    return std::exchange(operations_, {});
+  }
+
+ private:
+  std::atomic<int> seen_{0};
+  std::mutex mutex_;
+  std::vector<std::string> operations_;
+  net::BeastHttpClient upstream_;
+  parley::testing::TestServer server_;
+};
 
 }  // namespace parley::storage::dynamodb::testing

@@ -17,7 +17,7 @@ struct UserStoreOptions {
 // conditional put (attribute_not_exists), so concurrent creates of one id have one winner.
 // Failures after the client's retries throw StorageError. Thread-safe as the client is; the
 // client must outlive the store.
-class DynamoDbUserStore final : public UserStore {
+class DynamoDbUserStore : public UserStore {
  public:
   DynamoDbUserStore(aws::DynamoDbClient& client, UserStoreOptions options);
 
@@ -28,11 +28,17 @@ class DynamoDbUserStore final : public UserStore {
   bool remove(std::string_view id) override;
 
   const std::string& table() const { return table_; }
+  // The DynamoDB endpoint this store reads from: a store on another client at the same endpoint
+  // may read the table itself (the grant store batches a grant's family and user).
+  const std::string& endpoint() const { return client_.endpoint(); }
 
  private:
   aws::DynamoDbClient& client_;
   std::string table_;
 };
+
+// A user from its item in the users table; throws StorageError(kCorrupt) on a malformed item.
+User userFromItem(const aws::Item& item);
 
 // The StorageError a failed DynamoDB call becomes: throttling -> kThrottled, timeouts and the
 // deadline -> kTimeout, unreachable/5xx/missing table/credentials -> kUnavailable, corrupt
