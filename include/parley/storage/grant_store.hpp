@@ -49,6 +49,9 @@ struct AccessToken {
   std::optional<TimePoint> expires_at{};  // none: implicit token with TTL 0
   bool revoked{};
 
+  // Not revoked, and not expired by `now`.
+  bool liveAt(TimePoint now) const { return !revoked && !(expires_at && *expires_at <= now); }
+
   friend bool operator==(const AccessToken&, const AccessToken&) = default;
 };
 
@@ -69,10 +72,8 @@ struct AccessGrant {
   AccessToken token{};
   GrantFamily family{};
 
-  // Neither the token nor its family is revoked, and the token has not expired by `now`.
-  bool liveAt(TimePoint now) const {
-    return !token.revoked && !family.revoked_at && !(token.expires_at && *token.expires_at <= now);
-  }
+  // The token live at `now` and its family not revoked.
+  bool liveAt(TimePoint now) const { return token.liveAt(now) && !family.revoked_at; }
 
   friend bool operator==(const AccessGrant&, const AccessGrant&) = default;
 };

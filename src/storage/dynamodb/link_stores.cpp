@@ -6,7 +6,6 @@
 #include <functional>
 #include <random>
 #include <set>
-#include <tuple>
 
 #include "parley/aws/attribute_value.hpp"
 #include "parley/storage/dynamodb/tables.hpp"
@@ -683,8 +682,7 @@ std::optional<AccessGrantWithUser> DynamoDbGrantStore::findAccessGrantWithUser(
   const Reader reader(*item, tokens.name());
   auto token = accessFrom(reader);
   const auto user_id = reader.optionalText("userId");
-  const bool token_live = !token.revoked && !(token.expires_at && *token.expires_at <= now);
-  if (user_id.empty() || !token_live) {  // a token from before userId, or a dead one
+  if (user_id.empty() || !token.liveAt(now)) {  // a token from before userId, or a dead one
     auto family = findFamily(token.family_id);
     if (!family) return std::nullopt;
     return withUserIfLive({.token = std::move(token), .family = std::move(*family)}, users, now);
@@ -693,7 +691,8 @@ std::optional<AccessGrantWithUser> DynamoDbGrantStore::findAccessGrantWithUser(
                                          aws::ItemKey{dynamo_users->table(), keyOf(user_id)}};
   auto found = client_.batchGetItem(keys, true);
   if (!found) throw toStorageError(found.error(), "get a grant's family and user");
-  const auto& [family_item, user_item] = std::tie((*found)[0], (*found)[1]);
+  const auto& family_item = (*found)[0];
+  const auto& user_item = (*found)[1];
   if (!family_item) return std::nullopt;
   AccessGrant grant{.token = std::move(token),
                     .family = familyFrom(Reader(*family_item, families_))};
