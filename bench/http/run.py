@@ -257,6 +257,13 @@ def measure(args, body):
               f"ratio {ours['rps'] / theirs['rps']:.2f}")
     print(f"ratio parley/nginx: {ratio:.2f} (median of {len(ratios)} rounds, "
           f"{ratios[0]:.2f}-{ratios[-1]:.2f})")
+    # The targets, round by round: the host's speed drifts, so one number can mislead.
+    under_2ms = sum(ours["p99"] < 2.0 for ours, _ in rounds)
+    nginx_under_2ms = sum(theirs["p99"] < 2.0 for _, theirs in rounds)
+    print(f"targets: ratio >= 0.40 in {sum(r >= 0.40 for r in ratios)} of {len(ratios)} rounds; "
+          f"p99 < 2 ms in {under_2ms} of {len(rounds)} (nginx {nginx_under_2ms}); "
+          f"idle RSS {idle_rss * 1024 / 1e6:.1f} MB (< 10 MB); "
+          f"cold start {cold_start_ms:.1f} ms (< 20 ms)")
     if soak:
         print("\n| requests so far | req/s | p99 ms | RSS MiB |\n|---|---|---|---|")
         for total, rps, p99, rss in soak:
