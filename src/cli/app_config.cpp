@@ -5,28 +5,9 @@
 #include "commands.hpp"
 #include "dynamodb_backend.hpp"
 #include "parley/config/config.hpp"
-#include "parley/storage/dynamodb/user_store.hpp"
 #include "parley/storage/sqlite/user_store.hpp"
 
 namespace parley::cli {
-namespace {
-
-// The DynamoDB store together with the client and connections it uses. The backend is a base
-// listed first, so it is built before the store that borrows its client and outlives it; and the
-// store stays a DynamoDbUserStore, which the grant store recognizes to batch its reads.
-struct DynamoDbBackendOwner {
-  std::unique_ptr<DynamoDbBackend> backend;
-};
-
-class OwningDynamoDbUserStore final : private DynamoDbBackendOwner,
-                                      public storage::dynamodb::DynamoDbUserStore {
- public:
-  OwningDynamoDbUserStore(const config::StorageOptions& options, aws::DeadlineSource deadline)
-      : DynamoDbBackendOwner{makeDynamoDbBackend(options, std::move(deadline))},
-        DynamoDbUserStore(backend->client, {.table_prefix = options.table_prefix}) {}
-};
-
-}  // namespace
 
 std::shared_ptr<std::string> addConfigOption(CLI::App& command) {
   auto file = std::make_shared<std::string>();

@@ -10,7 +10,7 @@ namespace parley::cli {
 
 Application::Application(const config::Config& config, HostOptions host)
     : users_(openUserStore(config.storage, host.storage_deadline)),
-      links_(openLinkStores(config.storage, host.storage_deadline)) {
+      links_(openLinkStores(config.storage, host.storage_deadline, users_.get())) {
   const auto linking = linkingOptions(config.linking);
   authorizer_ = std::make_unique<linking::Authorizer>(
       linking,

@@ -32,4 +32,9 @@ std::unique_ptr<DynamoDbBackend> makeDynamoDbBackend(const config::StorageOption
   return std::make_unique<DynamoDbBackend>(options, std::move(deadline));
 }
 
+OwningDynamoDbUserStore::OwningDynamoDbUserStore(const config::StorageOptions& options,
+                                                 aws::DeadlineSource deadline)
+    : SharedDynamoDbBackend{makeDynamoDbBackend(options, std::move(deadline))},
+      DynamoDbUserStore(backend->client, {.table_prefix = options.table_prefix}) {}
+
 }  // namespace parley::cli

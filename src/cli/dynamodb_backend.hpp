@@ -8,6 +8,7 @@
 #include "parley/core/clock.hpp"
 #include "parley/core/random.hpp"
 #include "parley/net/http_client.hpp"
+#include "parley/storage/dynamodb/user_store.hpp"
 
 namespace parley::cli {
 
@@ -30,5 +31,21 @@ struct DynamoDbBackend {
 // Throws StorageError (kUnavailable) with one line when region or endpoint are unusable.
 std::unique_ptr<DynamoDbBackend> makeDynamoDbBackend(const config::StorageOptions& options,
                                                      aws::DeadlineSource deadline = {});
+
+// The backend an OwningDynamoDbUserStore shares; a base listed first, so it is built before the
+// store that borrows its client and outlives it.
+struct SharedDynamoDbBackend {
+  std::shared_ptr<DynamoDbBackend> backend;
+};
+
+// The DynamoDB user store together with the backend it reads through. It stays a
+// DynamoDbUserStore, which the grant store recognizes to batch its reads, and the link stores
+// opened beside it borrow its backend (openLinkStores): one client, one connection pool.
+class OwningDynamoDbUserStore final : private SharedDynamoDbBackend,
+                                      public storage::dynamodb::DynamoDbUserStore {
+ public:
+  OwningDynamoDbUserStore(const config::StorageOptions& options, aws::DeadlineSource deadline);
+  const std::shared_ptr<DynamoDbBackend>& sharedBackend() const { return backend; }
+};
 
 }  // namespace parley::cli

@@ -29,7 +29,8 @@ linking::Options linkingOptions(const config::LinkingOptions& options) {
 }
 
 std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options,
-                                           aws::DeadlineSource deadline) {
+                                           aws::DeadlineSource deadline,
+                                           storage::UserStore* users) {
   auto stores = std::make_unique<LinkStores>();
   switch (options.type) {
     case config::StorageType::kSqlite: {
@@ -46,7 +47,10 @@ std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options
     }
     case config::StorageType::kDynamoDb: {
       using namespace storage::dynamodb;
-      std::shared_ptr<DynamoDbBackend> backend = makeDynamoDbBackend(options, std::move(deadline));
+      const auto* owning = dynamic_cast<const OwningDynamoDbUserStore*>(users);
+      std::shared_ptr<DynamoDbBackend> backend =
+          owning != nullptr ? owning->sharedBackend()
+                            : makeDynamoDbBackend(options, std::move(deadline));
       const LinkStoreOptions tables{.table_prefix = options.table_prefix};
       auto& client = backend->client;
       stores->pending = std::make_unique<DynamoDbPendingRequestStore>(client, tables);

@@ -11,6 +11,7 @@
 #include "parley/storage/grant_store.hpp"
 #include "parley/storage/pending_request_store.hpp"
 #include "parley/storage/throttle_store.hpp"
+#include "parley/storage/user_store.hpp"
 
 // Maps configuration to the linking module's Options and opens its stores; shared by the
 // `clients` and `tokens` subcommands (and the server).
@@ -36,7 +37,10 @@ struct LinkStores {
 // SQLite: the tables in the configured file, created on first use. DynamoDB: the
 // <tablePrefix><entity> tables of `skill db create-tables`. Throws StorageError when the backend
 // cannot be set up (file, region, endpoint). `deadline` bounds remote calls and their retries.
+// Given `users` from openUserStore on the same options, DynamoDB stores borrow its backend (one
+// client, one connection pool and credentials chain; its deadline then applies).
 std::unique_ptr<LinkStores> openLinkStores(const config::StorageOptions& options,
-                                           aws::DeadlineSource deadline = {});
+                                           aws::DeadlineSource deadline = {},
+                                           storage::UserStore* users = nullptr);
 
 }  // namespace parley::cli

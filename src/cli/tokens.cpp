@@ -34,8 +34,8 @@ void addIssue(CLI::App& tokens) {
     auto config = loadConfig(*config_file);
     if (!config) return;
     runGuarded("tokens issue", [&] {
-      auto stores = openLinkStores(config->storage);
       auto users = openUserStore(config->storage);
+      auto stores = openLinkStores(config->storage, {}, users.get());
       if (!users->get(*user)) {
         std::cerr << "skill tokens issue: no user with id " << *user << '\n';
         setExitCode(1);

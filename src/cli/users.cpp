@@ -98,7 +98,7 @@ void addRemove(CLI::App& users) {
     if (!config) return;
     runGuarded("users remove", [&] {
       auto store = openUserStore(config->storage);
-      auto links = openLinkStores(config->storage);
+      auto links = openLinkStores(config->storage, {}, store.get());
       auto removed = linking::removeAccount({.users = *store,
                                              .accounts = *links->accounts,
                                              .grants = *links->grants,

@@ -115,13 +115,16 @@ TEST_F(DbCommand, LinkedLaunchRequestThroughTheDynamoDbLinkStores) {
   ASSERT_EQ(listed.code, 0) << listed.err;
   EXPECT_NE(listed.out.find("alexa\tcode\t"), std::string::npos) << listed.out;
 
+  // Through a proxy that records each DynamoDB operation and counts connections: the user store
+  // and the link stores share one client, so one keep-alive connection serves them all.
+  testing::DynaliteProxy proxy;
+  writeConfig(proxy.endpoint());
   auto issued = skill({"tokens", "issue", "--user", "ada", "--client", "alexa"});
   ASSERT_EQ(issued.code, 0) << issued.err;
   const auto token = std::string(boost::json::parse(issued.out).at("access_token").as_string());
-  // Through a proxy that records each DynamoDB operation: the token, then its family and user
-  // in one batch (the user store and the link stores share the endpoint, not a client).
-  testing::DynaliteProxy proxy;
-  writeConfig(proxy.endpoint());
+  EXPECT_EQ(proxy.connections(), 1);
+  proxy.takeOperations();
+  // The skill request: the token, then its family and user in one batch.
   auto linked = skill({"invoke", requestWith("launch-linked.json", token)});
   ASSERT_EQ(linked.code, 0) << linked.err;
   EXPECT_EQ(boost::json::parse(linked.out).at("response").at("outputSpeech").at("ssml"),

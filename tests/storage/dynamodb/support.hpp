@@ -109,6 +109,7 @@ class DynaliteProxy {
         }}) {}
   std::string endpoint() const { return server_.url(""); }
   int seen() const { return seen_; }
+  int connections() const { return server_.connections(); }
   // The operations since the last call, oldest first.
   std::vector<std::string> takeOperations() {
     const std::lock_guard lock(mutex_);
