@@ -1,91 +1,21 @@
 #include "parley/aws/sigv4.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
-#include <array>
 #include <cstdint>
-#include <initializer_list>
-#include <new>
+
+#include "parley/core/digest.hpp"
 
 namespace parley::aws {
+
+using core::appendHex;
+using core::bytesOf;
+using core::hex;
+using core::hmacSha256;
+using core::sha256;
+
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-constexpr std::string_view kHexDigits = "0123456789abcdef";
-
-using Digest = std::array<unsigned char, SHA256_DIGEST_LENGTH>;
-constexpr std::size_t kBlockSize = 64;
-
-// SHA-256 fetched once: the implicit fetch behind SHA256()/HMAC() costs about a microsecond per
-// call, which would dominate the signer's budget.
-const EVP_MD* sha256Algorithm() {
-  static const EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return algorithm;
-}
-
-struct DigestContext {
-  DigestContext() : ctx(EVP_MD_CTX_new()) {
-    if (ctx == nullptr || sha256Algorithm() == nullptr) throw std::bad_alloc();
-  }
-  ~DigestContext() { EVP_MD_CTX_free(ctx); }
-  DigestContext(const DigestContext&) = delete;
-  DigestContext& operator=(const DigestContext&) = delete;
-
-  Digest digest(std::initializer_list<std::span<const unsigned char>> parts) {
-    Digest out{};
-    EVP_DigestInit_ex(ctx, sha256Algorithm(), nullptr);
-    for (auto part : parts) EVP_DigestUpdate(ctx, part.data(), part.size());
-    EVP_DigestFinal_ex(ctx, out.data(), nullptr);
-    return out;
-  }
-
-  EVP_MD_CTX* ctx;
-};
-
-std::span<const unsigned char> bytes(std::string_view text) {
-  return {reinterpret_cast<const unsigned char*>(text.data()), text.size()};
-}
-
-Digest sha256(DigestContext& context, std::string_view data) {
-  return context.digest({bytes(data)});
-}
-
-// RFC 2104 HMAC-SHA256 (keys here are never longer than a block except absurd secrets, which are
-// hashed first as the RFC says).
-Digest hmac(DigestContext& context, std::span<const unsigned char> key, std::string_view data) {
-  std::array<unsigned char, kBlockSize> block{};
-  if (key.size() > kBlockSize) {
-    Digest hashed = context.digest({key});
-    std::copy(hashed.begin(), hashed.end(), block.begin());
-  } else {
-    std::copy(key.begin(), key.end(), block.begin());
-  }
-  std::array<unsigned char, kBlockSize> pad{};
-  for (std::size_t i = 0; i < kBlockSize; ++i) pad[i] = block[i] ^ 0x36;
-  Digest inner = context.digest({pad, bytes(data)});
-  for (std::size_t i = 0; i < kBlockSize; ++i) pad[i] = block[i] ^ 0x5c;
-  Digest outer = context.digest({pad, inner});
-  OPENSSL_cleanse(block.data(), block.size());
-  OPENSSL_cleanse(pad.data(), pad.size());
-  return outer;
-}
-
-void appendHex(std::string& out, std::span<const unsigned char> bytes) {
-  for (unsigned char byte : bytes) {
-    out.push_back(kHexDigits[byte >> 4]);
-    out.push_back(kHexDigits[byte & 0x0f]);
-  }
-}
-
-std::string hex(std::span<const unsigned char> bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  appendHex(out, bytes);
-  return out;
-}
 
 bool isUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -221,11 +151,6 @@ struct CanonicalHeader {
 
 }  // namespace
 
-std::string sha256Hex(std::string_view data) {
-  DigestContext context;
-  return hex(sha256(context, data));
-}
-
 std::string amzDate(std::chrono::system_clock::time_point now) {
   auto seconds = std::chrono::floor<std::chrono::seconds>(now);
   auto days = std::chrono::floor<std::chrono::days>(seconds);
@@ -251,31 +176,29 @@ std::string amzDate(std::chrono::system_clock::time_point now) {
 
 namespace {
 
-SigningKey deriveKey(DigestContext& context, std::string_view secret, std::string_view date,
-                     std::string_view region, std::string_view service) {
+SigningKey deriveKey(std::string_view secret, std::string_view date, std::string_view region,
+                     std::string_view service) {
   std::string prefixed;
   prefixed.reserve(4 + secret.size());
   prefixed.append("AWS4").append(secret);
-  SigningKey key = hmac(context, bytes(prefixed), date);
-  OPENSSL_cleanse(prefixed.data(), prefixed.size());
-  key = hmac(context, key, region);
-  key = hmac(context, key, service);
-  return hmac(context, key, "aws4_request");
+  SigningKey key = hmacSha256(bytesOf(prefixed), date);
+  core::wipe(prefixed);
+  key = hmacSha256(key, region);
+  key = hmacSha256(key, service);
+  return hmacSha256(key, "aws4_request");
 }
 
 }  // namespace
 
 SigningKey SigningKeyCache::get(std::string_view secret, std::string_view date,
                                 std::string_view region, std::string_view service) {
-  DigestContext context;
   std::string scope;
   scope.reserve(date.size() + region.size() + service.size() + 2);
   scope.append(date).append("/").append(region).append("/").append(service);
-  SigningKey secret_digest = sha256(context, secret);
+  SigningKey secret_digest = sha256(secret);
   std::lock_guard lock(mutex_);
-  if (!valid_ || scope != scope_ ||
-      CRYPTO_memcmp(secret_digest.data(), secret_digest_.data(), secret_digest.size()) != 0) {
-    key_ = deriveKey(context, secret, date, region, service);
+  if (!valid_ || scope != scope_ || !core::constantTimeEqual(secret_digest, secret_digest_)) {
+    key_ = deriveKey(secret, date, region, service);
     scope_ = std::move(scope);
     secret_digest_ = secret_digest;
     valid_ = true;
@@ -286,11 +209,10 @@ SigningKey SigningKeyCache::get(std::string_view secret, std::string_view date,
 SignedRequest signV4(const SigningRequest& request, const Credentials& credentials,
                      const SigningOptions& options, std::chrono::system_clock::time_point now,
                      SigningKeyCache* key_cache) {
-  DigestContext context;
   SignedRequest signed_request;
   const std::string date_time = amzDate(now);
   const std::string_view date = std::string_view(date_time).substr(0, 8);
-  const std::string payload_hash = hex(sha256(context, request.body));
+  const std::string payload_hash = hex(sha256(request.body));
   const bool has_token = !credentials.session_token.empty();
 
   std::vector<CanonicalHeader> headers;
@@ -353,14 +275,14 @@ SignedRequest signV4(const SigningRequest& request, const Credentials& credentia
   to_sign.reserve(160);
   to_sign.append(kAlgorithm).append("\n").append(date_time).append("\n");
   to_sign.append(scope).append("\n");
-  appendHex(to_sign, sha256(context, canonical));
+  appendHex(to_sign, sha256(canonical));
 
-  SigningKey key = key_cache != nullptr ? key_cache->get(credentials.secret_access_key, date,
-                                                         options.region, options.service)
-                                        : deriveKey(context, credentials.secret_access_key, date,
-                                                    options.region, options.service);
-  signed_request.signature = hex(hmac(context, key, to_sign));
-  OPENSSL_cleanse(key.data(), key.size());
+  SigningKey key =
+      key_cache != nullptr
+          ? key_cache->get(credentials.secret_access_key, date, options.region, options.service)
+          : deriveKey(credentials.secret_access_key, date, options.region, options.service);
+  signed_request.signature = hex(hmacSha256(key, to_sign));
+  core::wipe(key);
 
   std::string authorization;
   authorization.reserve(200);

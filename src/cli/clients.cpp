@@ -49,7 +49,7 @@ void addAdd(CLI::App& clients) {
       auto stores = openLinkStores(config->storage);
       stores->clients->put(
           storage::OAuthClient{.id = client->id,
-                               .secret_hash = linking::sha256Hex(client->secret),
+                               .secret_hash = core::sha256Hex(client->secret),
                                .name = client->name,
                                .redirect_uris = client->redirect_uris,
                                .response_types = client->response_types,

@@ -63,7 +63,7 @@ seconds retryAfter(std::chrono::system_clock::time_point until,
 }
 
 // Keyed by a hash so the counters table holds no e-mail addresses.
-std::string emailKey(std::string_view email) { return "email:" + sha256Hex(email); }
+std::string emailKey(std::string_view email) { return "email:" + core::sha256Hex(email); }
 
 ErrorPage tooMany(seconds retry_after) {
   return ErrorPage{
@@ -229,7 +229,7 @@ Outcome Authorizer::authorize(const AuthorizeInput& input) {
   auto handle = randomToken(random_);
   auto now = clock_.now();
   storage::PendingRequest pending{
-      .handle_hash = sha256Hex(handle),
+      .handle_hash = core::sha256Hex(handle),
       .csrf_hash = {},
       .binding_hash = {},
       .client_id = client->id,
@@ -245,8 +245,8 @@ Outcome Authorizer::authorize(const AuthorizeInput& input) {
   };
   auto binding = randomToken(random_);
   auto csrf = randomToken(random_);
-  pending.binding_hash = sha256Hex(binding);
-  pending.csrf_hash = sha256Hex(csrf);
+  pending.binding_hash = core::sha256Hex(binding);
+  pending.csrf_hash = core::sha256Hex(csrf);
   stores_.pending.create(pending);
   auto page = signInPage(*client, pending, handle, csrf, 200, "", "", false);
   page.cookies.push_back(SetCookie{
@@ -316,21 +316,21 @@ std::variant<ErrorPage, Authorizer::Verified> Authorizer::verifyForm(const FormI
   }
   auto handle = param(input.form, "request");
   if (!handle) return errorPage(403, kUnverified);
-  auto pending = stores_.pending.find(sha256Hex(*handle));
+  auto pending = stores_.pending.find(core::sha256Hex(*handle));
   if (!pending || pending->consumed) {
     log->info("form: rejected an unknown or used sign-in request");
     return errorPage(403, kUnverified);
   }
   if (pending->expires_at <= clock_.now()) return errorPage(403, kExpired);
   auto csrf = param(input.form, "csrf");
-  if (!csrf || !constantTimeEqual(sha256Hex(*csrf), pending->csrf_hash)) {
+  if (!csrf || !core::constantTimeEqual(core::sha256Hex(*csrf), pending->csrf_hash)) {
     log->info("form: rejected a wrong CSRF token");
     return errorPage(403, kUnverified);
   }
   if (!input.binding_cookie || input.binding_cookie->empty()) {
     return errorPage(403, kCookiesRequired);
   }
-  if (!constantTimeEqual(sha256Hex(*input.binding_cookie), pending->binding_hash)) {
+  if (!core::constantTimeEqual(core::sha256Hex(*input.binding_cookie), pending->binding_hash)) {
     log->info("form: rejected a wrong binding cookie");
     return errorPage(403, kUnverified);
   }
@@ -344,7 +344,7 @@ std::variant<ErrorPage, Authorizer::Verified> Authorizer::verifyForm(const FormI
 Outcome Authorizer::reRender(const Verified& verified, int status, std::string_view email,
                              std::string_view error) {
   auto csrf = randomToken(random_);
-  if (!stores_.pending.replaceCsrf(verified.request.handle_hash, sha256Hex(csrf))) {
+  if (!stores_.pending.replaceCsrf(verified.request.handle_hash, core::sha256Hex(csrf))) {
     return errorPage(403, kUnverified);
   }
   return signInPage(verified.client, verified.request, verified.handle, csrf, status, email, error,

@@ -13,7 +13,7 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 storage::OAuthClient toClient(const ClientOptions& options) {
   return storage::OAuthClient{
       .id = options.id,
-      .secret_hash = options.secret.empty() ? std::string{} : sha256Hex(options.secret),
+      .secret_hash = options.secret.empty() ? std::string{} : core::sha256Hex(options.secret),
       .name = options.name,
       .redirect_uris = options.redirect_uris,
       .response_types = options.response_types,

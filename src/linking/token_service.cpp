@@ -198,7 +198,8 @@ std::variant<TokenResponse, storage::OAuthClient> TokenService::authenticate(
     return fail();
   }
   if (method != "none" &&
-      (client->secret_hash.empty() || !constantTimeEqual(sha256Hex(secret), client->secret_hash))) {
+      (client->secret_hash.empty() ||
+       !core::constantTimeEqual(core::sha256Hex(secret), client->secret_hash))) {
     return fail();
   }
   return std::move(*client);
@@ -250,7 +251,7 @@ TokenResponse TokenService::authorizationCode(const storage::OAuthClient& client
   if (code->code_challenge.empty()) {
     if (verifier) return invalid();  // PKCE downgrade (RFC 9700 §2.1.1)
   } else if (!verifier || !validVerifier(*verifier) ||
-             !constantTimeEqual(pkceChallenge(*verifier), code->code_challenge)) {
+             !core::constantTimeEqual(pkceChallenge(*verifier), code->code_challenge)) {
     return invalid();
   }
   auto family = stores_.grants.findFamily(code->family_id);

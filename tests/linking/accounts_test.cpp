@@ -164,7 +164,7 @@ TEST_F(AccountsTest, DelaysAnEmailAfterFiveFailuresWhetherOrNotItExists) {
   // After the delay the right password works and resets the counter.
   auto browser = start("st-2", "code");
   EXPECT_TRUE(std::holds_alternative<Redirect>(login(browser, "user@example.com", kPassword)));
-  EXPECT_FALSE(throttle_.get("email:" + sha256Hex("user@example.com")));
+  EXPECT_FALSE(throttle_.get("email:" + core::sha256Hex("user@example.com")));
 }
 
 TEST_F(AccountsTest, LimitsPostsPerClientAddress) {

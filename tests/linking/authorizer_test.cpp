@@ -199,10 +199,10 @@ TEST_F(AuthorizerTest, ShowsSignInPageAndStoresOnlyHashes) {
   std::string handle{page->model.at("request").as_string()};
   std::string csrf{page->model.at("csrf").as_string()};
   EXPECT_GE(handle.size(), 43u);
-  auto stored = pending_.find(sha256Hex(handle));
+  auto stored = pending_.find(core::sha256Hex(handle));
   ASSERT_TRUE(stored);
-  EXPECT_EQ(stored->csrf_hash, sha256Hex(csrf));
-  EXPECT_EQ(stored->binding_hash, sha256Hex(page->cookies[0].value));
+  EXPECT_EQ(stored->csrf_hash, core::sha256Hex(csrf));
+  EXPECT_EQ(stored->binding_hash, core::sha256Hex(page->cookies[0].value));
   EXPECT_EQ(stored->state, state);
   EXPECT_EQ(stored->redirect_uri, kPitangui);
   EXPECT_EQ(stored->expires_at, clock_.now() + seconds{600});
@@ -213,7 +213,7 @@ TEST_F(AuthorizerTest, UsesDefaultScopesWhenNoneRequested) {
   params.pop_back();
   auto outcome = authorize(params);
   auto& page = std::get<ShowPage>(outcome);
-  auto stored = pending_.find(sha256Hex(std::string{page.model.at("request").as_string()}));
+  auto stored = pending_.find(core::sha256Hex(std::string{page.model.at("request").as_string()}));
   EXPECT_EQ(stored->scope, "profile");
 }
 

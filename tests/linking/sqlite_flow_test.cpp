@@ -99,7 +99,7 @@ void expectNoSecretInTheDatabaseFileAfterAFullFlow(const TokenDigest& digest,
   for (const auto& secret : secrets) EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
   if (!pepper.empty()) {
     EXPECT_EQ(bytes.find(pepper), std::string::npos);
-    EXPECT_EQ(bytes.find(sha256Hex(secrets.back())), std::string::npos);  // the refresh token
+    EXPECT_EQ(bytes.find(core::sha256Hex(secrets.back())), std::string::npos);  // the refresh token
     EXPECT_NE(bytes.find(digest.hash(secrets.back())), std::string::npos);
   }
 }

@@ -143,7 +143,7 @@ TEST_F(TokenTest, ExactlyOneOfTwoConcurrentRedemptionsSucceeds) {
 // tokens that are dead at once; a grant revoked before the redemption fails it.
 TEST_F(TokenTest, ARevocationAtTheMomentOfRedemptionLeavesTheWinnersAnswerButNotItsTokens) {
   auto code = codeFor();
-  const auto family_id = grants_.findCode(sha256Hex(code))->family_id;
+  const auto family_id = grants_.findCode(core::sha256Hex(code))->family_id;
   ASSERT_TRUE(grants_.revokeFamily(family_id, clock_.now()));
   auto winner = redeem(code);
   ASSERT_EQ(winner.status, 200);
@@ -151,7 +151,8 @@ TEST_F(TokenTest, ARevocationAtTheMomentOfRedemptionLeavesTheWinnersAnswerButNot
   expectError(refreshWith(field(winner, "refresh_token")), 400, "invalid_grant");
 
   auto later = codeFor();
-  ASSERT_TRUE(grants_.revokeFamily(grants_.findCode(sha256Hex(later))->family_id, clock_.now()));
+  ASSERT_TRUE(
+      grants_.revokeFamily(grants_.findCode(core::sha256Hex(later))->family_id, clock_.now()));
   clock_.advance(std::chrono::seconds(1));
   expectError(redeem(later), 400, "invalid_grant");
 }
@@ -531,8 +532,8 @@ TEST_F(TokenTest, TokensAndCodesIssuedUnderAPepperWorkOnlyUnderThatPepper) {
   EXPECT_TRUE(tokens_->grantOf(access));
   EXPECT_EQ(refreshWith(refresh_token).status, 200);
   // What the grant store holds is the HMAC, not the plain SHA-256 of the token.
-  EXPECT_TRUE(grants_.findAccessToken(hmacSha256Hex(std::string(32, 'P'), access)));
-  EXPECT_FALSE(grants_.findAccessToken(sha256Hex(access)));
+  EXPECT_TRUE(grants_.findAccessToken(core::hmacSha256Hex(std::string(32, 'P'), access)));
+  EXPECT_FALSE(grants_.findAccessToken(core::sha256Hex(access)));
 
   for (auto other : {std::optional<char>{'Q'}, std::optional<char>{}}) {
     rebuild(withPepper(other));

@@ -80,7 +80,4 @@ SignedRequest signV4(const SigningRequest& request, const Credentials& credentia
 // `now` as SigV4's basic ISO-8601 form, e.g. "20150830T123600Z".
 std::string amzDate(std::chrono::system_clock::time_point now);
 
-// Lower-case hex SHA-256 of `data`.
-std::string sha256Hex(std::string_view data);
-
 }  // namespace parley::aws

@@ -7,25 +7,22 @@
 #include <string>
 #include <string_view>
 
+#include "parley/core/digest.hpp"
 #include "parley/core/random.hpp"
 
 namespace parley::linking {
-
-// Lower-case hex SHA-256. Tokens and codes are stored through TokenDigest instead; this plain
-// digest stays for values a pepper would not protect or must not depend on: the sign-in page's
-// handle, CSRF token and binding cookie (random, bound to one browser, dead after minutes), the
-// e-mail throttle key (the accounts table holds the e-mail itself) and client secrets (random 256
-// bits, and a new pepper must not invalidate the secret typed into the Alexa console).
-std::string sha256Hex(std::string_view data);
-
-// Lower-case hex HMAC-SHA-256 (RFC 2104) of `data` under `key`.
-std::string hmacSha256Hex(std::string_view key, std::string_view data);
 
 // How access tokens, refresh tokens and authorization codes are stored and looked up (R67):
 // HMAC-SHA-256(pepper, token) with a 32-byte pepper held outside the database, so a copy of the
 // database alone cannot test guesses offline; SHA-256(token) when no pepper is configured. Both
 // are 64 lower-case hex characters. Another pepper matches none of the stored digests: changing
 // it invalidates every issued token and code (users link again).
+//
+// Values a pepper would not protect or must not depend on are stored as plain core::sha256Hex:
+// the sign-in page's handle, CSRF token and binding cookie (random, bound to one browser, dead
+// after minutes), the e-mail throttle key (the accounts table holds the e-mail itself) and client
+// secrets (random 256 bits, and a new pepper must not invalidate the secret typed into the Alexa
+// console).
 class TokenDigest {
  public:
   static constexpr std::size_t kPepperBytes = 32;
@@ -38,18 +35,13 @@ class TokenDigest {
   bool peppered() const { return keyed_ != nullptr; }
 
  private:
-  // The HMAC keyed once with the pepper, its inner and outer pads already hashed: each token then
-  // costs two SHA-256 blocks instead of four. Read-only, so copies and threads share it; zeroed
-  // when the last copy goes.
-  struct Keyed;
-  std::shared_ptr<const Keyed> keyed_{};
+  // The pepper prepared once as an HMAC key; copies and threads share it, and it is zeroed when
+  // the last copy goes.
+  std::shared_ptr<const core::HmacSha256Key> keyed_{};
 };
 
 // Base64url without padding (RFC 4648 §5).
 std::string base64Url(std::span<const std::uint8_t> bytes);
-
-// Constant-time equality for digests (R69). Lengths are not secret: different lengths → false.
-bool constantTimeEqual(std::string_view a, std::string_view b);
 
 // 32 CSPRNG bytes as `<prefix>_<base64url>` (R64–R66), or bare base64url when prefix is empty.
 std::string randomToken(core::Random& random, std::string_view prefix = {});
