@@ -519,7 +519,7 @@ Outcome Authorizer::complete(const Verified& verified, const std::string& user_i
   } else {
     auto code = issuer.code(
         storage::AuthorizationCode{.hash = {},
-                                   .family_id = family,
+                                   .family_id = family.id,
                                    .client_id = verified.client.id,
                                    .user_id = user_id,
                                    .redirect_uri = request.redirect_uri,

@@ -2,8 +2,8 @@
 
 namespace parley::linking {
 
-std::string Issuer::newFamily(std::string_view client_id, std::string_view user_id,
-                              std::string_view scope, storage::TimePoint now) {
+storage::GrantFamily Issuer::newFamily(std::string_view client_id, std::string_view user_id,
+                                       std::string_view scope, storage::TimePoint now) {
   storage::GrantFamily family{.id = core::randomHex(random_, 16),
                               .client_id = std::string{client_id},
                               .user_id = std::string{user_id},
@@ -11,15 +11,16 @@ std::string Issuer::newFamily(std::string_view client_id, std::string_view user_
                               .created_at = now,
                               .revoked_at = {}};
   grants_.createFamily(family);
-  return family.id;
+  return family;
 }
 
-std::string Issuer::accessToken(std::string_view family_id, storage::TimePoint now,
+std::string Issuer::accessToken(const storage::GrantFamily& family, storage::TimePoint now,
                                 std::chrono::seconds ttl) {
   auto token = randomToken(random_, "at");
   grants_.createAccessToken(
       storage::AccessToken{.hash = digest_.hash(token),
-                           .family_id = std::string{family_id},
+                           .family_id = family.id,
+                           .user_id = family.user_id,
                            .created_at = now,
                            .expires_at = ttl.count() > 0 ? std::optional{now + ttl} : std::nullopt,
                            .revoked = false});

@@ -16,9 +16,9 @@ class Issuer {
   Issuer(storage::GrantStore& grants, core::Random& random, const TokenDigest& digest)
       : grants_(grants), random_(random), digest_(digest) {}
 
-  std::string newFamily(std::string_view client_id, std::string_view user_id,
-                        std::string_view scope, storage::TimePoint now);
-  std::string accessToken(std::string_view family_id, storage::TimePoint now,
+  storage::GrantFamily newFamily(std::string_view client_id, std::string_view user_id,
+                                 std::string_view scope, storage::TimePoint now);
+  std::string accessToken(const storage::GrantFamily& family, storage::TimePoint now,
                           std::chrono::seconds ttl);  // ttl 0: no expiry
   std::string refreshToken(std::string_view family_id, std::string_view parent_hash,
                            storage::TimePoint now);

@@ -260,7 +260,7 @@ TokenResponse TokenService::authorizationCode(const storage::OAuthClient& client
   // it issues belongs to the revoked grant and is dead on arrival. Revoked before: invalid.
   if (!family || (family->revoked_at && *family->revoked_at < now)) return invalid();
   Issuer issuer{stores_.grants, random_, options_.token_digest};
-  return issueResponse(client, family->id, issuer.refreshToken(family->id, "", now), family->scope);
+  return issueResponse(client, *family, issuer.refreshToken(family->id, "", now), family->scope);
 }
 
 TokenResponse TokenService::refresh(const storage::OAuthClient& client, const Params& form) {
@@ -279,7 +279,7 @@ TokenResponse TokenService::refresh(const storage::OAuthClient& client, const Pa
     return error(400, "invalid_scope", "The scope exceeds the original grant.");
   }
   auto granted = scope.value_or(family->scope);
-  if (!client.rotate_refresh_tokens) return issueResponse(client, family->id, *raw, granted);
+  if (!client.rotate_refresh_tokens) return issueResponse(client, *family, *raw, granted);
 
   // Rotate mode (R37): the first use of a child retires its parent and siblings after the grace
   // period; the presented token itself stays valid so Alexa's stored token never dies early.
@@ -307,15 +307,14 @@ TokenResponse TokenService::refresh(const storage::OAuthClient& client, const Pa
     stores_.grants.updateRefreshToken(unused[i]);
   }
   Issuer issuer{stores_.grants, random_, options_.token_digest};
-  return issueResponse(client, family->id, issuer.refreshToken(family->id, token->hash, now),
-                       granted);
+  return issueResponse(client, *family, issuer.refreshToken(family->id, token->hash, now), granted);
 }
 
 TokenResponse TokenService::issueResponse(const storage::OAuthClient& client,
-                                          std::string_view family_id, std::string refresh_token,
-                                          std::string_view scope) {
+                                          const storage::GrantFamily& family,
+                                          std::string refresh_token, std::string_view scope) {
   Issuer issuer{stores_.grants, random_, options_.token_digest};
-  auto access = issuer.accessToken(family_id, clock_.now(), client.access_token_ttl);
+  auto access = issuer.accessToken(family, clock_.now(), client.access_token_ttl);
   TokenResponse response{
       .status = 200,
       .body = boost::json::object{{"access_token", access},
@@ -412,7 +411,7 @@ std::optional<IssuedTokens> TokenService::issue(std::string_view user_id,
   Issuer issuer{stores_.grants, random_, options_.token_digest};
   auto family = issuer.newFamily(client->id, user_id, scope, now);
   return IssuedTokens{.access_token = issuer.accessToken(family, now, client->access_token_ttl),
-                      .refresh_token = issuer.refreshToken(family, "", now),
+                      .refresh_token = issuer.refreshToken(family.id, "", now),
                       .expires_in = client->access_token_ttl};
 }
 

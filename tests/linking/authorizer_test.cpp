@@ -244,6 +244,7 @@ TEST_F(AuthorizerTest, CompletesImplicitGrantWithARandomTokenSeparateFromTheUser
   EXPECT_EQ(users_.get(user->id), user);
   EXPECT_EQ(user->email, "user@example.com");
   EXPECT_EQ(user->created_at, clock_.now());
+  EXPECT_EQ(grants_.findAccessToken(core::sha256Hex(token))->user_id, user->id);
 }
 
 TEST_F(AuthorizerTest, ImplicitTokenCarriesExpiresInWhenConfigured) {

@@ -67,6 +67,8 @@ TEST_F(TokenTest, RedeemsACodeWithPkceForTokensTheSkillCanResolve) {
   auto user = tokens_->resolveUser(access);
   ASSERT_TRUE(user);
   EXPECT_EQ(user->email, "user@example.com");
+  // Stored with its family's user, for stores that read family and user together.
+  EXPECT_EQ(grants_.findAccessToken(core::sha256Hex(access))->user_id, user->id);
   auto info = tokens_->userinfo("Bearer " + access);
   EXPECT_EQ(info.status, 200);
   EXPECT_EQ(field(info, "id"), user->id);
@@ -78,6 +80,8 @@ TEST_F(TokenTest, RedeemsACodeWithPkceForTokensTheSkillCanResolve) {
   EXPECT_NE(field(refreshed, "access_token"), access);
   EXPECT_TRUE(tokens_->resolveUser(access));
   EXPECT_TRUE(tokens_->resolveUser(field(refreshed, "access_token")));
+  EXPECT_EQ(grants_.findAccessToken(core::sha256Hex(field(refreshed, "access_token")))->user_id,
+            user->id);
   clock_.advance(seconds{3600});
   EXPECT_FALSE(tokens_->resolveUser(access));  // expiry
 }
@@ -508,6 +512,7 @@ TEST_F(TokenTest, IssueAndRevokeForOperators) {
   auto issued = tokens_->issue("user-1", "alexa-test");
   ASSERT_TRUE(issued);
   EXPECT_EQ(tokens_->resolveUser(issued->access_token)->email, "one@example.com");
+  EXPECT_EQ(grants_.findAccessToken(core::sha256Hex(issued->access_token))->user_id, "user-1");
   EXPECT_FALSE(tokens_->issue("user-1", "nope"));
   EXPECT_EQ(tokens_->revokeUser("user-1"), 1u);
   EXPECT_FALSE(tokens_->resolveUser(issued->access_token));

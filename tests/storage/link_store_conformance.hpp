@@ -106,9 +106,10 @@ inline AuthorizationCode code(std::string hash) {
 }
 
 inline AccessToken accessToken(std::string hash, std::string family_id,
-                               std::optional<Time> expires_at) {
+                               std::optional<Time> expires_at, std::string user_id = {}) {
   return AccessToken{.hash = std::move(hash),
                      .family_id = std::move(family_id),
+                     .user_id = std::move(user_id),
                      .created_at = kNow,
                      .expires_at = expires_at,
                      .revoked = false};
@@ -278,11 +279,12 @@ TEST_P(LinkStoreConformance, GrantsCodesAndTokens) {
   EXPECT_FALSE(store.findCode("unknown"));
   EXPECT_EQ(store.findCode(kHash)->consumed_at, kNow);
 
-  auto access = accessToken("ah", "f1", kNow + seconds{3600});
+  auto access = accessToken("ah", "f1", kNow + seconds{3600}, "u1");
   store.createAccessToken(access);
   store.createAccessToken(accessToken("ah2", "f1", std::nullopt));
-  EXPECT_EQ(store.findAccessToken("ah"), access);
+  EXPECT_EQ(store.findAccessToken("ah"), access);  // its user included
   EXPECT_FALSE(store.findAccessToken("ah2")->expires_at);
+  EXPECT_EQ(store.findAccessToken("ah2")->user_id, "");
   EXPECT_FALSE(store.findAccessToken(""));
   auto grant = store.findAccessGrant("ah");
   ASSERT_TRUE(grant);

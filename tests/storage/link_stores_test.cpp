@@ -108,6 +108,7 @@ TEST(SqliteLinkDatabase, MigratesAVersionOneFileToAlexaUsers) {
   {
     sqlite::Database raw{path};
     raw.exec("DROP TABLE alexa_users");
+    raw.exec("ALTER TABLE access_tokens DROP COLUMN user_id");
     raw.exec("UPDATE schema_versions SET version = 1 WHERE component = 'linking'");
   }
   sqlite::LinkDatabase db{{.path = path}};
@@ -115,7 +116,37 @@ TEST(SqliteLinkDatabase, MigratesAVersionOneFileToAlexaUsers) {
   alexa_users.put({.alexa_user_id = "amzn1.ask.account.A", .user_id = "u1", .client_id = "c"});
   EXPECT_EQ(alexa_users.find("amzn1.ask.account.A")->user_id, "u1");
   sqlite::Database raw{path};
-  EXPECT_EQ(sqlite::schemaVersion(raw, sqlite::LinkDatabase::kSchemaComponent), 2);
+  EXPECT_EQ(sqlite::schemaVersion(raw, sqlite::LinkDatabase::kSchemaComponent), 3);
+}
+
+// Version 2 stored access tokens without their user: on open each gets its family's (none for a
+// token whose family is gone), and tokens issued afterwards store theirs.
+TEST(SqliteLinkDatabase, MigratesVersionTwoAccessTokensToCarryTheirUser) {
+  using link_conformance::accessToken;
+  using link_conformance::kNow;
+  parley::testing::TempDir dir;
+  const auto path = (dir / "link.db").string();
+  {
+    sqlite::LinkDatabase fresh{{.path = path}};
+    sqlite::SqliteGrantStore grants{fresh};
+    grants.createFamily(link_conformance::family("f1", "c1", "u1"));
+    grants.createAccessToken(accessToken("ah", "f1", std::nullopt));
+    grants.createAccessToken(accessToken("orphan", "f-gone", std::nullopt));
+  }
+  {
+    sqlite::Database raw{path};
+    raw.exec("ALTER TABLE access_tokens DROP COLUMN user_id");
+    raw.exec("UPDATE schema_versions SET version = 2 WHERE component = 'linking'");
+  }
+  sqlite::LinkDatabase db{{.path = path}};
+  sqlite::SqliteGrantStore grants{db};
+  EXPECT_EQ(grants.findAccessToken("ah")->user_id, "u1");
+  EXPECT_EQ(grants.findAccessGrant("ah")->token.user_id, "u1");
+  EXPECT_EQ(grants.findAccessToken("orphan")->user_id, "");
+  grants.createAccessToken(accessToken("new", "f1", kNow + std::chrono::seconds{60}, "u1"));
+  EXPECT_EQ(grants.findAccessToken("new")->user_id, "u1");
+  sqlite::Database raw{path};
+  EXPECT_EQ(sqlite::schemaVersion(raw, sqlite::LinkDatabase::kSchemaComponent), 3);
 }
 
 }  // namespace

@@ -93,8 +93,9 @@ class TokenService {
  private:
   TokenResponse authorizationCode(const storage::OAuthClient& client, const Params& form);
   TokenResponse refresh(const storage::OAuthClient& client, const Params& form);
-  TokenResponse issueResponse(const storage::OAuthClient& client, std::string_view family_id,
-                              std::string refresh_token, std::string_view scope);
+  TokenResponse issueResponse(const storage::OAuthClient& client,
+                              const storage::GrantFamily& family, std::string refresh_token,
+                              std::string_view scope);
   TokenResponse error(int status, std::string_view code, std::string_view description) const;
   TokenResponse invalidClient() const;
   std::optional<TokenResponse> checkRequest(const TokenInput& input) const;

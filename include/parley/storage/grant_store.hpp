@@ -45,6 +45,9 @@ struct AuthorizationCode {
 struct AccessToken {
   std::string hash{};
   std::string family_id{};
+  // The family's user, copied when the token is issued: a store that cannot join reads the
+  // family and the user of a skill request's token together instead of one after the other.
+  std::string user_id{};
   TimePoint created_at{};
   std::optional<TimePoint> expires_at{};  // none: implicit token with TTL 0
   bool revoked{};

@@ -402,6 +402,7 @@ Item toItem(const AccessToken& t) {
             {"familyId", aws::attrS(t.family_id)},
             {"createdAt", attrTime(t.created_at)},
             {"revoked", attrBool(t.revoked)}};
+  if (!t.user_id.empty()) item["userId"] = aws::attrS(t.user_id);
   if (t.expires_at) {
     item["expiresAt"] = attrTime(*t.expires_at);
     item["ttl"] = attrTtl(*t.expires_at);
@@ -412,6 +413,7 @@ Item toItem(const AccessToken& t) {
 AccessToken accessFrom(const Reader& r) {
   return AccessToken{.hash = r.text("id"),
                      .family_id = r.text("familyId"),
+                     .user_id = r.optionalText("userId"),  // absent on tokens issued before it
                      .created_at = r.time("createdAt"),
                      .expires_at = r.optionalTime("expiresAt"),
                      .revoked = r.flag("revoked")};
@@ -649,13 +651,7 @@ bool DynamoDbGrantStore::consumeCode(std::string_view hash, TimePoint now) {
 }
 
 void DynamoDbGrantStore::createAccessToken(const AccessToken& token) {
-  auto item = toItem(token);
-  // The family's user rides along: a skill request then reads family and user together
-  // (findAccessGrantWithUser). One read here per token issued saves one per request served.
-  if (auto family = findFamily(token.family_id); family && !family->user_id.empty()) {
-    item["userId"] = aws::attrS(family->user_id);
-  }
-  createIn(Table(client_, access_tokens_), item, "an access token hash");
+  createIn(Table(client_, access_tokens_), toItem(token), "an access token hash");
 }
 
 std::optional<AccessToken> DynamoDbGrantStore::findAccessToken(std::string_view hash) {
@@ -679,9 +675,8 @@ std::optional<AccessGrantWithUser> DynamoDbGrantStore::findAccessGrantWithUser(
   const Table tokens(client_, access_tokens_);
   const auto item = tokens.get(hash);
   if (!item) return std::nullopt;
-  const Reader reader(*item, tokens.name());
-  auto token = accessFrom(reader);
-  const auto user_id = reader.optionalText("userId");
+  auto token = accessFrom(Reader(*item, tokens.name()));
+  const auto user_id = token.user_id;
   if (user_id.empty() || !token.liveAt(now)) {  // a token from before userId, or a dead one
     auto family = findFamily(token.family_id);
     if (!family) return std::nullopt;

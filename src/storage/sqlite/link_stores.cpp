@@ -56,7 +56,14 @@ CREATE TABLE alexa_users (
   alexa_user_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, client_id TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX alexa_users_user ON alexa_users (user_id);
 )sql";
-constexpr std::array<std::string_view, 2> kSchema{kSchemaV1, kSchemaV2};
+// An access token carries its family's user (AccessToken::user_id); older rows get it from
+// their family.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE access_tokens ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+UPDATE access_tokens SET user_id = COALESCE(
+  (SELECT f.user_id FROM grant_families f WHERE f.id = access_tokens.family_id), '');
+)sql";
+constexpr std::array<std::string_view, 3> kSchema{kSchemaV1, kSchemaV2, kSchemaV3};
 
 std::int64_t millis(system_clock::time_point time) {
   return std::chrono::floor<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -104,7 +111,7 @@ GrantFamily familyFrom(const Statement& s, int first) {
                      .revoked_at = optionalTime(s, first + 5)};
 }
 
-constexpr int kAccessColumns = 5;
+constexpr int kAccessColumns = 6;
 constexpr int kFamilyColumns = 6;
 
 // Private databases (":memory:", "") are never the same file, even under the same name.
@@ -115,6 +122,7 @@ bool sameFile(const std::string& a, const std::string& b) {
 AccessToken accessTokenFrom(const Statement& s, int first) {
   return AccessToken{.hash = text(s, first),
                      .family_id = text(s, first + 1),
+                     .user_id = text(s, first + 5),  // added by schema version 3: the last column
                      .created_at = time(s.columnInt(first + 2)),
                      .expires_at = optionalTime(s, first + 3),
                      .revoked = s.columnInt(first + 4) != 0};
@@ -409,10 +417,10 @@ bool SqliteGrantStore::consumeCode(std::string_view hash, TimePoint now) {
 
 void SqliteGrantStore::createAccessToken(const AccessToken& t) {
   db_.run([&](Database& db) {
-    execute(db, "INSERT INTO access_tokens VALUES (?1, ?2, ?3, ?4, ?5)", [&](Statement& s) {
+    execute(db, "INSERT INTO access_tokens VALUES (?1, ?2, ?3, ?4, ?5, ?6)", [&](Statement& s) {
       s.bind(1, t.hash).bind(2, t.family_id).bind(3, millis(t.created_at));
       bindTime(s, 4, t.expires_at);
-      s.bind(5, std::int64_t{t.revoked ? 1 : 0});
+      s.bind(5, std::int64_t{t.revoked ? 1 : 0}).bind(6, t.user_id);
     });
   });
 }
