@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 config=${CONFIG:-config/local.json}
 watched=(include src app www config CMakeLists.txt cmake)
 server_pid=""
+entr_pid=""
 
 start_server() {
   build/bin/skill serve --config "$config" &
@@ -19,15 +20,35 @@ stop_server() {
     server_pid=""
   fi
 }
-trap 'stop_server; exit 0' INT TERM
+stop_watching() {
+  if [ -n "$entr_pid" ]; then
+    kill -TERM "$entr_pid" 2>/dev/null
+    wait "$entr_pid" 2>/dev/null
+    entr_pid=""
+  fi
+}
+trap 'stop_watching; stop_server; exit 0' INT TERM
 
 build() { make --no-print-directory build 2>&1 | grep -v '^ninja: no work to do'; return "${PIPESTATUS[0]}"; }
 
 build || { echo "watch: the first build failed; fix it and save again"; }
 [ -x build/bin/skill ] && start_server
 while true; do
-  # -d: also wake up when a file is added; -p: wait for a change; -z: return after one run.
-  find "${watched[@]}" -type f | entr -d -p -z true
+  echo "watch: waiting for changes"
+  # -d: also wake up when a file is added (status 2); -p: wait for a change; -z: return after one
+  # run; -n: no terminal needed (under an IDE, nohup or CI there is none). In the background, so
+  # that a signal interrupts `wait` at once: a foreground child would delay the trap until entr
+  # exits, and an entr started just after Ctrl-C would never see it.
+  find "${watched[@]}" -type f | entr -n -d -p -z true &
+  entr_pid=$!
+  wait "$entr_pid"
+  status=$?
+  entr_pid=""
+  if [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then
+    echo "watch: entr failed (status $status); stopping"
+    stop_server
+    exit 1
+  fi
   echo "watch: change detected, rebuilding"
   if build; then
     stop_server
