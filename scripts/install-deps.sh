@@ -6,7 +6,7 @@ profile=${1:-build}
 
 packages=(cmake ninja-build g++ ccache pkg-config make python3
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsodium-dev libsqlite3-dev sqlite3 libkainjow-mustache-dev
+  libssl-dev libsodium-dev nettle-dev libsqlite3-dev sqlite3 libkainjow-mustache-dev
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   entr openssl ca-certificates file zip unzip)
 case "$profile" in

@@ -1,5 +1,7 @@
 #include "parley/core/digest.hpp"
 
+#include <nettle/hmac.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 
 #include <stdexcept>
@@ -12,28 +14,30 @@ void ensureSodium() {
   if (!ready) throw std::runtime_error("libsodium initialisation failed");
 }
 
-Sha256Digest finish(crypto_auth_hmacsha256_state& state, std::string_view data) {
-  crypto_auth_hmacsha256_update(&state, bytesOf(data).data(), data.size());
+// The MAC of `data` from a keyed context, which is zeroed afterwards (it holds the key's pads).
+Sha256Digest finish(hmac_sha256_ctx& context, std::string_view data) {
+  hmac_sha256_update(&context, data.size(), bytesOf(data).data());
   Sha256Digest mac{};
-  crypto_auth_hmacsha256_final(&state, mac.data());
-  sodium_memzero(&state, sizeof state);
+  hmac_sha256_digest(&context, mac.size(), mac.data());
+  sodium_memzero(&context, sizeof context);
   return mac;
 }
 
 }  // namespace
 
 Sha256Digest sha256(std::string_view data) {
-  ensureSodium();
+  sha256_ctx context;
+  sha256_init(&context);
+  sha256_update(&context, data.size(), bytesOf(data).data());
   Sha256Digest digest{};
-  crypto_hash_sha256(digest.data(), bytesOf(data).data(), data.size());
+  sha256_digest(&context, digest.size(), digest.data());
   return digest;
 }
 
 Sha256Digest hmacSha256(std::span<const std::uint8_t> key, std::string_view data) {
-  ensureSodium();
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, key.data(), key.size());
-  return finish(state, data);
+  hmac_sha256_ctx context;
+  hmac_sha256_set_key(&context, key.size(), key.data());
+  return finish(context, data);
 }
 
 // Digests are not secret once computed (they are what databases store and requests carry), so a
@@ -61,20 +65,19 @@ std::string hmacSha256Hex(std::string_view key, std::string_view data) {
 }
 
 struct HmacSha256Key::State {
-  crypto_auth_hmacsha256_state keyed{};
+  hmac_sha256_ctx keyed{};
 };
 
 HmacSha256Key::HmacSha256Key(std::span<const std::uint8_t> key)
     : state_(std::make_unique<State>()) {
-  ensureSodium();
-  crypto_auth_hmacsha256_init(&state_->keyed, key.data(), key.size());
+  hmac_sha256_set_key(&state_->keyed, key.size(), key.data());
 }
 
 HmacSha256Key::~HmacSha256Key() { sodium_memzero(&state_->keyed, sizeof state_->keyed); }
 
 Sha256Digest HmacSha256Key::mac(std::string_view data) const {
-  crypto_auth_hmacsha256_state state = state_->keyed;  // the prepared key stays untouched
-  return finish(state, data);
+  hmac_sha256_ctx context = state_->keyed;  // the prepared key stays untouched
+  return finish(context, data);
 }
 
 bool constantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
