@@ -13,21 +13,13 @@ start_server() {
   server_pid=$!
 }
 
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-    server_pid=""
-  fi
+# Stops a background child and waits for it; nothing for "".
+stop_child() {
+  [ -n "$1" ] || return 0
+  kill -TERM "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
 }
-stop_watching() {
-  if [ -n "$entr_pid" ]; then
-    kill -TERM "$entr_pid" 2>/dev/null
-    wait "$entr_pid" 2>/dev/null
-    entr_pid=""
-  fi
-}
-trap 'stop_watching; stop_server; exit 0' INT TERM
+trap 'stop_child "$entr_pid"; stop_child "$server_pid"; exit 0' INT TERM
 
 build() { make --no-print-directory build 2>&1 | grep -v '^ninja: no work to do'; return "${PIPESTATUS[0]}"; }
 
@@ -46,12 +38,12 @@ while true; do
   entr_pid=""
   if [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then
     echo "watch: entr failed (status $status); stopping"
-    stop_server
+    stop_child "$server_pid"
     exit 1
   fi
   echo "watch: change detected, rebuilding"
   if build; then
-    stop_server
+    stop_child "$server_pid"
     start_server
   else
     echo "watch: build failed, the last good server keeps running"
