@@ -1,6 +1,7 @@
 #include "parley/hosting/routes.hpp"
 
 #include <algorithm>
+#include <boost/beast/core/string.hpp>
 #include <boost/json/serialize.hpp>
 #include <cctype>
 #include <optional>
@@ -21,12 +22,10 @@ Response jsonError(unsigned status, std::string_view message) {
   return Response::json(boost::json::serialize(boost::json::object{{"error", message}}), status);
 }
 
+// ASCII case folding, as HTTP wants: std::tolower would follow the C locale.
 bool startsWithInsensitive(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
-  }
-  return true;
+  return text.size() >= prefix.size() &&
+         boost::beast::iequals(text.substr(0, prefix.size()), prefix);
 }
 
 std::string header(const Request& request, std::string_view name) {

@@ -400,6 +400,12 @@ TEST_F(Serve, AnswersBadInputWithClearErrors) {
 
   const auto not_json = send("POST", "/skill", "{}", {{"Content-Type", "text/plain"}});
   EXPECT_EQ(not_json.status, 415u);
+  EXPECT_EQ(send("POST", "/skill", "{}", {{"Content-Type", "application/jso"}}).status, 415u);
+  // Media types compare without regard to ASCII case, parameters allowed: past the type check,
+  // "{}" is refused as no Alexa request.
+  EXPECT_EQ(
+      send("POST", "/skill", "{}", {{"Content-Type", "Application/JSON; charset=utf-8"}}).status,
+      400u);
   for (const std::string body : {"{", "[]", R"({"version":"1.0"})", "null", ""}) {
     const auto reply = skill(body);
     EXPECT_EQ(reply.status, 400u) << body;
