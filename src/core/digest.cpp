@@ -4,15 +4,10 @@
 #include <nettle/sha2.h>
 #include <sodium.h>
 
-#include <stdexcept>
+#include "parley/core/sodium.hpp"
 
 namespace parley::core {
 namespace {
-
-void ensureSodium() {
-  static const bool ready = sodium_init() >= 0;  // idempotent and thread-safe in libsodium
-  if (!ready) throw std::runtime_error("libsodium initialisation failed");
-}
 
 // The MAC of `data` from a keyed context, which is zeroed afterwards (it holds the key's pads).
 Sha256Digest finish(hmac_sha256_ctx& context, std::string_view data) {

@@ -5,6 +5,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "parley/core/sodium.hpp"
+
 namespace parley::linking {
 
 TokenDigest::TokenDigest(std::string_view pepper) {
@@ -19,7 +21,7 @@ std::string TokenDigest::hash(std::string_view token) const {
 }
 
 std::string base64Url(std::span<const std::uint8_t> bytes) {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium initialisation failed");
+  core::ensureSodium();
   constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
   sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "parley/core/sodium.hpp"
+
 namespace parley::linking {
 namespace {
 
@@ -45,7 +47,7 @@ class PasswordHasher::Slot {
 PasswordHasher::PasswordHasher(PasswordOptions options)
     : options_(options),
       slots_(static_cast<std::ptrdiff_t>(defaultConcurrency(options.max_concurrent))) {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium initialisation failed");
+  core::ensureSodium();
 }
 
 std::optional<std::string> PasswordHasher::hash(std::string_view password) {
