@@ -212,7 +212,7 @@ SignedRequest signV4(const SigningRequest& request, const Credentials& credentia
   SignedRequest signed_request;
   const std::string date_time = amzDate(now);
   const std::string_view date = std::string_view(date_time).substr(0, 8);
-  const std::string payload_hash = hex(sha256(request.body));
+  const std::string payload_hash = core::sha256Hex(request.body);
   const bool has_token = !credentials.session_token.empty();
 
   std::vector<CanonicalHeader> headers;
