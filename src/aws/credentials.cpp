@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "parley/core/ascii.hpp"
 #include "parley/core/log.hpp"
 
 namespace parley::aws {
@@ -54,8 +55,7 @@ std::optional<std::map<std::string, std::string>> iniSection(std::string_view te
     }
     std::size_t equals = line.find('=');
     if (!inside || equals == std::string_view::npos) continue;
-    std::string key(trim(line.substr(0, equals)));
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto key = core::asciiLowercase(trim(line.substr(0, equals)));
     (*found)[key] = std::string(trim(line.substr(equals + 1)));
   }
   return found;

@@ -1,12 +1,12 @@
 #include "parley/hosting/routes.hpp"
 
 #include <algorithm>
-#include <boost/beast/core/string.hpp>
 #include <boost/json/serialize.hpp>
 #include <cctype>
 #include <optional>
 #include <variant>
 
+#include "parley/core/ascii.hpp"
 #include "parley/core/log.hpp"
 #include "parley/http/static_files.hpp"
 #include "parley/linking/encoding.hpp"
@@ -20,12 +20,6 @@ using http::Response;
 
 Response jsonError(unsigned status, std::string_view message) {
   return Response::json(boost::json::serialize(boost::json::object{{"error", message}}), status);
-}
-
-// ASCII case folding, as HTTP wants: std::tolower would follow the C locale.
-bool startsWithInsensitive(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         boost::beast::iequals(text.substr(0, prefix.size()), prefix);
 }
 
 std::string header(const Request& request, std::string_view name) {
@@ -68,7 +62,8 @@ class Handlers {
       : services_(services), log_(core::logger("hosting")) {}
 
   Response skill(const Request& request) const {
-    if (!startsWithInsensitive(request.header("Content-Type").value_or(""), "application/json")) {
+    if (!core::startsWithIgnoringAsciiCase(request.header("Content-Type").value_or(""),
+                                           "application/json")) {
       return jsonError(415, "Content-Type must be application/json");
     }
     if (services_.verifier != nullptr) {

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "parley/core/ascii.hpp"
+
 namespace parley::http {
 namespace {
 
@@ -108,9 +110,7 @@ std::optional<std::vector<ForwardedElement>> parseForwarded(std::string_view tex
     const auto name_start = i;
     while (i < text.size() && isTokenChar(text[i])) ++i;
     if (i == name_start || i == text.size() || text[i] != '=') return std::nullopt;
-    std::string name(text.substr(name_start, i - name_start));
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const auto name = core::asciiLowercase(text.substr(name_start, i - name_start));
     ++i;
     std::string value;
     if (i < text.size() && text[i] == '"') {

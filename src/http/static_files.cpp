@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <utility>
+
+#include "parley/core/ascii.hpp"
 
 namespace parley::http {
 
@@ -82,8 +83,7 @@ std::string_view contentTypeFor(const fs::path& file) {
       {".woff2", "font/woff2"},
       {".mp3", "audio/mpeg"},
   }};
-  auto extension = file.extension().string();
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto extension = core::asciiLowercase(file.extension().string());
   for (const auto& [ext, type] : kTypes) {
     if (ext == extension) return type;
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base64.hpp"
+#include "parley/core/ascii.hpp"
 #include "parley/http/forwarded.hpp"
 #include "parley/lambda/error.hpp"
 
@@ -20,13 +21,6 @@ namespace json = boost::json;
 using boost::system::result;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Header names and values become wire text in the router's responses and logs: no controls.
 bool isHeaderSafe(std::string_view text) {
@@ -153,9 +147,7 @@ bool isUtf8(std::string_view text) {
 }
 
 bool isTextType(std::string_view type) {
-  std::string lower(type);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto lower = core::asciiLowercase(type);
   const auto has = [&lower](std::string_view part) {
     return lower.find(part) != std::string::npos;
   };
@@ -319,8 +311,9 @@ json::object toApiGatewayV1(const http::Response& response) {
   // Group by name (case-insensitively, first spelling kept), preserving order.
   std::vector<std::pair<std::string_view, std::vector<std::string_view>>> groups;
   response.forEachHeader([&groups](std::string_view name, std::string_view value) {
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&name](const auto& group) { return iequals(group.first, name); });
+    auto it = std::find_if(groups.begin(), groups.end(), [&name](const auto& group) {
+      return core::equalsIgnoringAsciiCase(group.first, name);
+    });
     if (it == groups.end()) {
       groups.push_back({name, {value}});
     } else {
@@ -351,12 +344,13 @@ json::object toApiGatewayV2(const http::Response& response) {
   json::array cookies;
   std::vector<std::pair<std::string_view, std::string>> joined;
   response.forEachHeader([&](std::string_view name, std::string_view value) {
-    if (iequals(name, "set-cookie")) {
+    if (core::equalsIgnoringAsciiCase(name, "set-cookie")) {
       cookies.emplace_back(value);
       return;
     }
-    auto it = std::find_if(joined.begin(), joined.end(),
-                           [&name](const auto& entry) { return iequals(entry.first, name); });
+    auto it = std::find_if(joined.begin(), joined.end(), [&name](const auto& entry) {
+      return core::equalsIgnoringAsciiCase(entry.first, name);
+    });
     if (it == joined.end()) {
       joined.emplace_back(name, value);
     } else {

@@ -7,6 +7,7 @@
 #include "parley/core/log.hpp"
 #include "parley/linking/crypto.hpp"
 #include "parley/linking/email.hpp"
+#include "parley/linking/encoding.hpp"
 
 namespace parley::linking {
 namespace {
@@ -125,17 +126,6 @@ std::optional<std::string> grantScope(const std::optional<std::string>& requeste
     rest = rest.substr(space + 1);
   }
   return join(granted);
-}
-
-bool isFormContentType(std::string_view content_type) {
-  auto semicolon = content_type.find(';');
-  auto media = content_type.substr(0, semicolon);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
-  return media.size() == kForm.size() &&
-         std::equal(media.begin(), media.end(), kForm.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
 }
 
 std::vector<std::string> redirectOrigins(const storage::OAuthClient& client) {

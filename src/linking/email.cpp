@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "parley/core/ascii.hpp"
+
 namespace parley::linking {
 namespace {
 
@@ -41,11 +43,7 @@ std::optional<std::string> normalizeEmail(std::string_view email) {
   auto domain = email.substr(at + 1);
   if (!validDotted(local, isAtext) || !validDotted(domain, isDomainChar)) return std::nullopt;
   if (domain.find('.') == std::string_view::npos) return std::nullopt;
-  std::string normalized{email};
-  std::transform(normalized.begin(), normalized.end(), normalized.begin(), [](char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  });
-  return normalized;
+  return core::asciiLowercase(email);
 }
 
 }  // namespace parley::linking

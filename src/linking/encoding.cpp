@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "parley/core/ascii.hpp"
+
 namespace parley::linking {
 namespace {
 
@@ -34,6 +36,12 @@ std::optional<std::string> decodeComponent(std::string_view text) {
 }
 
 }  // namespace
+
+bool isFormContentType(std::string_view content_type) {
+  auto media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  return core::equalsIgnoringAsciiCase(media, "application/x-www-form-urlencoded");
+}
 
 std::optional<Params> parseUrlEncoded(std::string_view text) {
   Params params;

@@ -6,8 +6,10 @@
 #include <stdexcept>
 
 #include "grants.hpp"
+#include "parley/core/ascii.hpp"
 #include "parley/core/log.hpp"
 #include "parley/linking/crypto.hpp"
+#include "parley/linking/encoding.hpp"
 
 namespace parley::linking {
 namespace {
@@ -19,20 +21,6 @@ constexpr std::uint32_t kClientAuthFailures = 30;  // per address and minute (R6
 constexpr seconds kClientAuthWindow{60};
 constexpr std::size_t kMaxUnusedChildren = 5;  // rotate mode (R37)
 constexpr seconds kKeepRevoked{24 * 3600};
-
-bool startsWithIgnoringCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         });
-}
-
-bool isFormContentType(std::string_view content_type) {
-  auto media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return media.size() == 33 && startsWithIgnoringCase(media, "application/x-www-form-urlencoded");
-}
 
 bool validVerifier(std::string_view verifier) {
   if (verifier.size() < 43 || verifier.size() > 128) return false;
@@ -173,7 +161,7 @@ std::variant<TokenResponse, storage::OAuthClient> TokenService::authenticate(
     if (body_secret) {
       return error(400, "invalid_request", "Use one client authentication method.");
     }
-    if (!startsWithIgnoringCase(*input.authorization, "Basic ")) return fail();
+    if (!core::startsWithIgnoringAsciiCase(*input.authorization, "Basic ")) return fail();
     auto basic = decodeBasic(*input.authorization);
     if (!basic) return fail();
     if (body_id && *body_id != basic->id) {
@@ -378,7 +366,7 @@ TokenResponse TokenService::userinfo(const std::optional<std::string>& authoriza
     return response;
   };
   if (!authorization) return reply(401, std::nullopt, challenge);
-  if (!startsWithIgnoringCase(*authorization, "Bearer ") || authorization->size() <= 7) {
+  if (!core::startsWithIgnoringAsciiCase(*authorization, "Bearer ") || authorization->size() <= 7) {
     return reply(400, boost::json::object{{"error", "invalid_request"}},
                  challenge + ", error=\"invalid_request\"");
   }

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
-#include <cctype>
 #include <fstream>
 #include <sstream>
 
+#include "parley/core/ascii.hpp"
 #include "parley/views/renderer.hpp"
 
 namespace parley::views {
@@ -13,13 +13,6 @@ namespace {
 
 constexpr std::string_view kFallbackLanguage = "en";
 constexpr std::string_view kPlatform = "alexa";
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string_view language(std::string_view lower_locale) {
   return lower_locale.substr(0, lower_locale.find_first_of("-_"));
@@ -72,7 +65,7 @@ void collectVariables(const boost::json::value& value, const std::string& where,
 }  // namespace
 
 void Catalog::add(std::string_view locale, boost::json::object views) {
-  auto key = lower(locale);
+  auto key = core::asciiLowercase(locale);
   auto it = std::find_if(locales_.begin(), locales_.end(),
                          [&](const Locale& existing) { return existing.lower == key; });
   if (it != locales_.end()) {
@@ -128,7 +121,7 @@ std::vector<const Catalog::Locale*> Catalog::chain(std::string_view locale) cons
       if (language(candidate.lower) == lang) push(candidate);
     }
   };
-  const auto wanted = lower(locale);
+  const auto wanted = core::asciiLowercase(locale);
   addLanguage(wanted, language(wanted));
   addLanguage(kFallbackLanguage, kFallbackLanguage);
   return out;

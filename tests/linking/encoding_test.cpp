@@ -41,6 +41,16 @@ TEST(ParseUrlEncoded, RejectsMalformedEscapes) {
   EXPECT_FALSE(parseUrlEncoded("%=1"));
 }
 
+TEST(IsFormContentType, AcceptsTheFormMediaTypeInAnyCaseWithParameters) {
+  EXPECT_TRUE(isFormContentType("application/x-www-form-urlencoded"));
+  EXPECT_TRUE(isFormContentType("Application/X-WWW-Form-URLEncoded; charset=UTF-8"));
+  EXPECT_TRUE(isFormContentType("application/x-www-form-urlencoded ;charset=utf-8"));
+  EXPECT_FALSE(isFormContentType("application/json"));
+  EXPECT_FALSE(isFormContentType("application/x-www-form-urlencodedx"));
+  EXPECT_FALSE(isFormContentType("multipart/form-data; boundary=x"));
+  EXPECT_FALSE(isFormContentType(""));
+}
+
 TEST(FormEncode, EscapesEverythingThatCouldBreakAUrlOrHeader) {
   EXPECT_EQ(formEncode("a b&c#d%e+f\r\n=\"<>"), "a+b%26c%23d%25e%2Bf%0D%0A%3D%22%3C%3E");
   EXPECT_EQ(formEncode("AZaz09-._~"), "AZaz09-._~");

@@ -22,6 +22,10 @@ std::optional<std::string> param(const Params& params, std::string_view name);
 // Whether some parameter appears more than once (R8: such a request is refused).
 bool anyRepeated(const Params& params);
 
+// Whether a Content-Type header names application/x-www-form-urlencoded (in any case, with or
+// without parameters such as charset).
+bool isFormContentType(std::string_view content_type);
+
 // Decodes one form-encoded component ('+' is a space); nullopt on a malformed escape.
 std::optional<std::string> formDecode(std::string_view text);
 
