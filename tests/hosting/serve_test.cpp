@@ -6,13 +6,21 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <array>
 #include <boost/algorithm/string.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <map>
+#include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "parley/net/http_client.hpp"
@@ -415,6 +423,100 @@ TEST_F(Serve, AnswersBadInputWithClearErrors) {
   EXPECT_EQ(send("GET", "/healthz", {}, {{"X-Big", std::string(9000, 'a')}}).status, 431u);
   // Still serving after all of that.
   EXPECT_EQ(skill(readFile(sourceDir() / "tests/fixtures/alexa/intent-help.json")).status, 200u);
+}
+
+// What one connection got for `bytes`, sent whole and then half-closed: the status of the first
+// response (0 when the server closed without one) and whether the server finished within `limit`.
+struct RawOutcome {
+  unsigned status{0};
+  bool finished{false};
+};
+
+RawOutcome sendRaw(int port, const std::string& bytes, std::chrono::milliseconds limit) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  timeval tv{.tv_sec = static_cast<time_t>(limit.count() / 1000),
+             .tv_usec = static_cast<suseconds_t>((limit.count() % 1000) * 1000)};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  boost::system::error_code ec;
+  asio::write(socket, asio::buffer(bytes), ec);
+  socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  std::string received;
+  std::array<char, 4096> chunk{};
+  for (int reads = 0; reads < 1000; ++reads) {
+    const auto n = socket.read_some(asio::buffer(chunk), ec);
+    received.append(chunk.data(), n);
+    if (ec) break;
+  }
+  RawOutcome outcome;
+  // EOF or reset: the server is done with us; a timeout (EAGAIN) means it hung.
+  outcome.finished = ec == asio::error::eof || ec == asio::error::connection_reset;
+  if (received.starts_with("HTTP/1.1 ") && received.size() >= 12) {
+    outcome.status = static_cast<unsigned>(std::stoi(received.substr(9, 3)));
+  }
+  return outcome;
+}
+
+// Seeded random damage to valid skill requests (sized and chunked) and a form post (bytes flipped,
+// cut, inserted, duplicated): each gets a 4xx/2xx answer or a close, never a hang or a 5xx, and the
+// server (under ASan in the Debug preset) still answers correctly afterwards.
+TEST_F(Serve, SurvivesMangledRequests) {
+  start("accounts", true, /*body_limit=*/4096);
+  const auto port = server_->port();
+  const auto json = readFile(sourceDir() / "tests/fixtures/alexa/intent-help.json");
+  const std::string form = "request=abc&csrf=def&email=ada%40example.com";
+  const std::vector<std::string> originals{
+      "POST /skill HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+          std::to_string(json.size()) + "\r\n\r\n" + json,
+      "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+      "Cookie: __Host-al_req=x\r\nContent-Length: " +
+          std::to_string(form.size()) + "\r\n\r\n" + form,
+      "POST /skill HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n" +
+          (std::ostringstream{} << std::hex << json.size()).str() + "\r\n" + json +
+          "\r\n0\r\n\r\n"};
+  std::mt19937 random(20261129);
+  const auto below = [&random](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
+  };
+  std::map<unsigned, int> statuses;
+  for (int round = 0; round < 600; ++round) {
+    auto bytes = originals[round % originals.size()];
+    for (int damage = 0, count = 1 + static_cast<int>(below(4)); damage < count; ++damage) {
+      const auto at = below(bytes.size());
+      switch (below(4)) {
+        case 0:
+          bytes[at] = static_cast<char>(below(256));
+          break;
+        case 1:
+          bytes.erase(at, 1 + below(std::min<std::size_t>(40, bytes.size() - at)));
+          break;
+        case 2:
+          for (auto n = 1 + below(8); n > 0; --n) {
+            bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                         static_cast<char>(below(256)));
+          }
+          break;
+        default:
+          bytes.insert(at, bytes.substr(at, 1 + below(60)));
+      }
+      if (bytes.empty()) bytes = "\r\n";
+    }
+    const auto outcome = sendRaw(port, bytes, std::chrono::milliseconds(3000));
+    EXPECT_TRUE(outcome.finished) << "round " << round << ": no answer and no close";
+    EXPECT_LT(outcome.status, 500u) << "round " << round << ":\n" << bytes;
+    ++statuses[outcome.status];
+  }
+  // The damage reached past the parser: some requests were refused and some still answered.
+  EXPECT_GT(statuses[400], 0);
+  EXPECT_GT(statuses[200], 0);
+  const auto reply = skill(json);
+  EXPECT_EQ(reply.status, 200u);
+  EXPECT_NE(reply.body.find("Some help text here."), std::string::npos);
+  EXPECT_EQ(server_->stop(), 0) << server_->log();
 }
 
 TEST_F(Serve, AnswersManyClientsAtOnce) {
