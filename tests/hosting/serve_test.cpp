@@ -459,14 +459,19 @@ RawOutcome sendRaw(int port, const std::string& bytes, std::chrono::milliseconds
   return outcome;
 }
 
-// Seeded random damage to valid skill requests (sized and chunked) and a form post (bytes flipped,
-// cut, inserted, duplicated): each gets a 4xx/2xx answer or a close, never a hang or a 5xx, and the
-// server (under ASan in the Debug preset) still answers correctly afterwards.
+// Seeded random damage to valid skill requests (sized and chunked), the sign-up page's query, its
+// form post and a token request (bytes flipped, cut, inserted, duplicated): each gets a 4xx/2xx
+// answer or a close, never a hang or a 5xx, and the server (under ASan in the Debug preset) still
+// answers correctly afterwards.
 TEST_F(Serve, SurvivesMangledRequests) {
   start("accounts", true, /*body_limit=*/4096);
   const auto port = server_->port();
   const auto json = readFile(sourceDir() / "tests/fixtures/alexa/intent-help.json");
   const std::string form = "request=abc&csrf=def&email=ada%40example.com";
+  const std::string token_form =
+      "grant_type=authorization_code&code=abc&client_id=serve-test&client_secret=serve-test-"
+      "secret-0123456789abcdef0123456789&redirect_uri=" +
+      boost::urls::encode(kRedirect, boost::urls::unreserved_chars);
   const std::vector<std::string> originals{
       "POST /skill HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
       "Content-Length: " +
@@ -476,14 +481,17 @@ TEST_F(Serve, SurvivesMangledRequests) {
           std::to_string(form.size()) + "\r\n\r\n" + form,
       "POST /skill HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
       "Transfer-Encoding: chunked\r\n\r\n" +
-          (std::ostringstream{} << std::hex << json.size()).str() + "\r\n" + json +
-          "\r\n0\r\n\r\n"};
+          (std::ostringstream{} << std::hex << json.size()).str() + "\r\n" + json + "\r\n0\r\n\r\n",
+      "GET " + authorizeQuery("token", "st") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+      "POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+          std::to_string(token_form.size()) + "\r\n\r\n" + token_form};
   std::mt19937 random(20261129);
   const auto below = [&random](std::size_t n) {
     return std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
   };
   std::map<unsigned, int> statuses;
-  for (int round = 0; round < 600; ++round) {
+  for (int round = 0; round < 1000; ++round) {
     auto bytes = originals[round % originals.size()];
     for (int damage = 0, count = 1 + static_cast<int>(below(4)); damage < count; ++damage) {
       const auto at = below(bytes.size());
