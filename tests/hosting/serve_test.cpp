@@ -6,12 +6,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-#include <array>
 #include <boost/algorithm/string.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <chrono>
@@ -25,6 +20,7 @@
 
 #include "parley/net/http_client.hpp"
 #include "support/fixtures.hpp"
+#include "support/raw_client.hpp"
 #include "support/temp_dir.hpp"
 
 extern char** environ;
@@ -425,47 +421,13 @@ TEST_F(Serve, AnswersBadInputWithClearErrors) {
   EXPECT_EQ(skill(readFile(sourceDir() / "tests/fixtures/alexa/intent-help.json")).status, 200u);
 }
 
-// What one connection got for `bytes`, sent whole and then half-closed: the status of the first
-// response (0 when the server closed without one) and whether the server finished within `limit`.
-struct RawOutcome {
-  unsigned status{0};
-  bool finished{false};
-};
-
-RawOutcome sendRaw(int port, const std::string& bytes, std::chrono::milliseconds limit) {
-  namespace asio = boost::asio;
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  timeval tv{.tv_sec = static_cast<time_t>(limit.count() / 1000),
-             .tv_usec = static_cast<suseconds_t>((limit.count() % 1000) * 1000)};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  boost::system::error_code ec;
-  asio::write(socket, asio::buffer(bytes), ec);
-  socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  std::string received;
-  std::array<char, 4096> chunk{};
-  for (int reads = 0; reads < 1000; ++reads) {
-    const auto n = socket.read_some(asio::buffer(chunk), ec);
-    received.append(chunk.data(), n);
-    if (ec) break;
-  }
-  RawOutcome outcome;
-  // EOF or reset: the server is done with us; a timeout (EAGAIN) means it hung.
-  outcome.finished = ec == asio::error::eof || ec == asio::error::connection_reset;
-  if (received.starts_with("HTTP/1.1 ") && received.size() >= 12) {
-    outcome.status = static_cast<unsigned>(std::stoi(received.substr(9, 3)));
-  }
-  return outcome;
-}
-
 // Seeded random damage to valid skill requests (sized and chunked), the sign-up page's query, its
 // form post and a token request (bytes flipped, cut, inserted, duplicated): each gets a 4xx/2xx
 // answer or a close, never a hang or a 5xx, and the server (under ASan in the Debug preset) still
 // answers correctly afterwards.
 TEST_F(Serve, SurvivesMangledRequests) {
   start("accounts", true, /*body_limit=*/4096);
-  const auto port = server_->port();
+  const auto port = static_cast<unsigned short>(server_->port());
   const auto json = readFile(sourceDir() / "tests/fixtures/alexa/intent-help.json");
   const std::string form = "request=abc&csrf=def&email=ada%40example.com";
   const std::string token_form =
@@ -513,10 +475,15 @@ TEST_F(Serve, SurvivesMangledRequests) {
       }
       if (bytes.empty()) bytes = "\r\n";
     }
-    const auto outcome = sendRaw(port, bytes, std::chrono::milliseconds(3000));
-    ASSERT_TRUE(outcome.finished) << "round " << round << ": no answer and no close";
-    ASSERT_LT(outcome.status, 500u) << "round " << round << ":\n" << bytes;
-    ++statuses[outcome.status];
+    parley::testing::RawClient raw(port, std::chrono::seconds(3));
+    raw.trySend(bytes);
+    raw.finishSending();
+    const auto response = raw.readResponse();
+    const unsigned status = response ? response->result_int() : 0;  // 0: closed without one
+    // EOF or reset: the server is done with us; a read timing out means it hung.
+    ASSERT_TRUE(raw.closedByServer()) << "round " << round << ": no answer and no close";
+    ASSERT_LT(status, 500u) << "round " << round << ":\n" << bytes;
+    ++statuses[status];
   }
   // The damage reached past the parser: some requests were refused and some still answered.
   EXPECT_GT(statuses[400], 0);

@@ -26,6 +26,7 @@
 #include "parley/http/forwarded.hpp"
 #include "parley/http/static_files.hpp"
 #include "parley/net/http_client.hpp"
+#include "support/raw_client.hpp"
 
 namespace parley::http {
 namespace {
@@ -33,65 +34,8 @@ namespace {
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using parley::testing::RawClient;
 using namespace std::chrono_literals;
-
-// A blocking socket with a receive timeout, for speaking raw (and bad) HTTP to the server.
-class RawClient {
- public:
-  explicit RawClient(unsigned short port, std::chrono::milliseconds timeout = 3s) {
-    socket_.connect({asio::ip::make_address("127.0.0.1"), port});
-    timeval tv{.tv_sec = static_cast<time_t>(timeout.count() / 1000),
-               .tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  void send(std::string_view data) { asio::write(socket_, asio::buffer(data)); }
-  // Sends without throwing; false when the server already closed.
-  bool trySend(std::string_view data) {
-    boost::system::error_code ec;
-    asio::write(socket_, asio::buffer(data), ec);
-    return !ec;
-  }
-  // With `to_head`, reads headers only, as a client that sent HEAD must.
-  std::optional<bhttp::response<bhttp::string_body>> readResponse(bool to_head = false) {
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.skip(to_head);
-    boost::system::error_code ec;
-    bhttp::read(socket_, buffer_, parser, ec);
-    if (ec) return std::nullopt;
-    return parser.release();
-  }
-  // Reads everything the server sends until it closes (EOF or reset: true) or a read times out.
-  struct Drained {
-    std::size_t bytes{0};
-    bool closed{false};
-  };
-  Drained drain() {
-    Drained out;
-    std::vector<char> chunk(64 * 1024);
-    for (;;) {
-      boost::system::error_code ec;
-      out.bytes += socket_.read_some(asio::buffer(chunk), ec);
-      if (ec) {
-        out.closed = ec == asio::error::eof || ec == asio::error::connection_reset;
-        return out;
-      }
-    }
-  }
-  // True when the server closed the connection (EOF or reset) before the timeout.
-  bool closedByServer() {
-    char byte = 0;
-    boost::system::error_code ec;
-    for (;;) {
-      socket_.read_some(asio::buffer(&byte, 1), ec);
-      if (ec) return ec == asio::error::eof || ec == asio::error::connection_reset;
-    }
-  }
-
- private:
-  asio::io_context ioc_;
-  tcp::socket socket_{ioc_};
-  boost::beast::flat_buffer buffer_;
-};
 
 ServerOptions testOptions() {
   return {.host = "127.0.0.1",
