@@ -3,8 +3,11 @@
 #include <algorithm>
 
 namespace parley::core {
+namespace {
 
 char asciiLower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+}  // namespace
 
 std::string asciiLowercase(std::string_view text) {
   std::string out(text);
